@@ -1,0 +1,365 @@
+//! The one error type of the library.
+//!
+//! Every variant carries its context (a URL without secrets, the HTTP status, a short excerpt of
+//! the server's answer) and maps to a stable `KFP_*` code (documented in the README, never
+//! renamed). The binding turns it into a JS `KfpError` in exactly one place.
+//!
+//! Messages never contain passwords, cookie values or tokens: the variants do not hold them.
+
+use std::fmt;
+
+/// The stable codes. `as_str()` is what JS sees as `error.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    InvalidArgType,
+    InvalidArgValue,
+    InvalidCredentials,
+    UnknownConnector,
+    LoginFailed,
+    CookieRejected,
+    HostMismatch,
+    InsecureTransport,
+    SessionExpired,
+    Unauthenticated,
+    PermissionDenied,
+    NotFound,
+    BadRequest,
+    Conflict,
+    ServerError,
+    HttpError,
+    UnexpectedResponse,
+    NetworkError,
+    TlsError,
+    Timeout,
+    Aborted,
+    TokenUnavailable,
+    Unsupported,
+    MissingDependency,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 24] = [
+        ErrorCode::InvalidArgType,
+        ErrorCode::InvalidArgValue,
+        ErrorCode::InvalidCredentials,
+        ErrorCode::UnknownConnector,
+        ErrorCode::LoginFailed,
+        ErrorCode::CookieRejected,
+        ErrorCode::HostMismatch,
+        ErrorCode::InsecureTransport,
+        ErrorCode::SessionExpired,
+        ErrorCode::Unauthenticated,
+        ErrorCode::PermissionDenied,
+        ErrorCode::NotFound,
+        ErrorCode::BadRequest,
+        ErrorCode::Conflict,
+        ErrorCode::ServerError,
+        ErrorCode::HttpError,
+        ErrorCode::UnexpectedResponse,
+        ErrorCode::NetworkError,
+        ErrorCode::TlsError,
+        ErrorCode::Timeout,
+        ErrorCode::Aborted,
+        ErrorCode::TokenUnavailable,
+        ErrorCode::Unsupported,
+        ErrorCode::MissingDependency,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidArgType => "ERR_INVALID_ARG_TYPE",
+            ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
+            ErrorCode::InvalidCredentials => "KFP_INVALID_CREDENTIALS",
+            ErrorCode::UnknownConnector => "KFP_UNKNOWN_CONNECTOR",
+            ErrorCode::LoginFailed => "KFP_LOGIN_FAILED",
+            ErrorCode::CookieRejected => "KFP_COOKIE_REJECTED",
+            ErrorCode::HostMismatch => "KFP_HOST_MISMATCH",
+            ErrorCode::InsecureTransport => "KFP_INSECURE_TRANSPORT",
+            ErrorCode::SessionExpired => "KFP_SESSION_EXPIRED",
+            ErrorCode::Unauthenticated => "KFP_UNAUTHENTICATED",
+            ErrorCode::PermissionDenied => "KFP_PERMISSION_DENIED",
+            ErrorCode::NotFound => "KFP_NOT_FOUND",
+            ErrorCode::BadRequest => "KFP_BAD_REQUEST",
+            ErrorCode::Conflict => "KFP_CONFLICT",
+            ErrorCode::ServerError => "KFP_SERVER_ERROR",
+            ErrorCode::HttpError => "KFP_HTTP_ERROR",
+            ErrorCode::UnexpectedResponse => "KFP_UNEXPECTED_RESPONSE",
+            ErrorCode::NetworkError => "KFP_NETWORK_ERROR",
+            ErrorCode::TlsError => "KFP_TLS_ERROR",
+            ErrorCode::Timeout => "KFP_TIMEOUT",
+            ErrorCode::Aborted => "KFP_ABORTED",
+            ErrorCode::TokenUnavailable => "KFP_TOKEN_UNAVAILABLE",
+            ErrorCode::Unsupported => "KFP_UNSUPPORTED",
+            ErrorCode::MissingDependency => "KFP_MISSING_DEPENDENCY",
+        }
+    }
+
+    /// True for the codes that JS raises as `TypeError` rather than `KfpError`.
+    pub fn is_type_error(self) -> bool {
+        matches!(self, ErrorCode::InvalidArgType | ErrorCode::InvalidArgValue)
+    }
+}
+
+/// Why the cookie jar refused a `Set-Cookie` the gateway sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CookieRejection {
+    /// `Secure` (or a `__Secure-`/`__Host-` name) received over plain http from a host that is
+    /// not loopback.
+    SecureOverHttp,
+    /// The `Domain` attribute does not domain-match the host that sent it.
+    DomainMismatch { domain: String },
+    /// A `__Host-` cookie with a `Domain` attribute or a path other than `/`.
+    InvalidHostPrefix,
+    /// The header could not be parsed.
+    Malformed,
+}
+
+impl fmt::Display for CookieRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CookieRejection::SecureOverHttp => f.write_str(
+                "it is marked Secure (or has a __Secure-/__Host- name) but arrived over plain http",
+            ),
+            CookieRejection::DomainMismatch { domain } => {
+                write!(f, "its Domain={domain} does not match the host that sent it")
+            }
+            CookieRejection::InvalidHostPrefix => {
+                f.write_str("its __Host- name requires Path=/ and no Domain attribute")
+            }
+            CookieRejection::Malformed => f.write_str("the Set-Cookie header is malformed"),
+        }
+    }
+}
+
+/// Every failure the library reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// An option or argument has the wrong type (`TypeError`, `ERR_INVALID_ARG_TYPE`).
+    InvalidArgType { name: String, expected: String, actual: String },
+    /// An option or argument has the right type but an unusable value.
+    InvalidArgValue { name: String, reason: String },
+    /// Dex rejected the username or password (401 on Dex ≥ 2.36, 200 with an error box before).
+    InvalidCredentials { connector: String, status: u16, url: String },
+    /// The Dex connector the caller asked for is not offered by this Dex.
+    UnknownConnector { requested: String, offered: Vec<String> },
+    /// The login flow met something it cannot get past.
+    LoginFailed { step: String, url: String, status: Option<u16>, reason: String },
+    /// The gateway set a cookie the login needs, and a correct cookie jar must refuse it.
+    CookieRejected { cookie: String, host: String, rejection: CookieRejection, hint: String },
+    /// The login finished on another host name than the one in `apiUrl`.
+    HostMismatch { api_host: String, login_host: String },
+    /// The redirect chain started on https and would send credentials over plain http.
+    InsecureTransport { url: String },
+    /// The session expired and a new login did not help, or cannot be made (`cookies` auth).
+    SessionExpired { status: Option<u16>, url: String, relogin_possible: bool },
+    /// Any answer from KFP or the gateway outside 2xx.
+    Api { status: u16, url: String, grpc_code: Option<i64>, message: String },
+    /// An answer of the wrong shape: HTML or a redirect where JSON was expected, bad JSON.
+    UnexpectedResponse { status: u16, url: String, what: String },
+    /// `fetch` rejected: DNS, connection refused, reset.
+    Network { url: String, message: String },
+    /// The TLS handshake failed: self-signed or unknown CA, wrong host name, expired.
+    Tls { url: String, message: String },
+    Timeout { url: String, ms: u32 },
+    Aborted { url: String },
+    /// The bearer token or service-account token could not be obtained.
+    TokenUnavailable { reason: String },
+    /// The option or auth type cannot work on this platform.
+    Unsupported { feature: String, reason: String },
+    /// An optional npm package the chosen options need is not installed.
+    MissingDependency { package: String, needed_for: String },
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidArgType { .. } => ErrorCode::InvalidArgType,
+            Error::InvalidArgValue { .. } => ErrorCode::InvalidArgValue,
+            Error::InvalidCredentials { .. } => ErrorCode::InvalidCredentials,
+            Error::UnknownConnector { .. } => ErrorCode::UnknownConnector,
+            Error::LoginFailed { .. } => ErrorCode::LoginFailed,
+            Error::CookieRejected { .. } => ErrorCode::CookieRejected,
+            Error::HostMismatch { .. } => ErrorCode::HostMismatch,
+            Error::InsecureTransport { .. } => ErrorCode::InsecureTransport,
+            Error::SessionExpired { .. } => ErrorCode::SessionExpired,
+            Error::Api { status, .. } => match status {
+                400 => ErrorCode::BadRequest,
+                401 => ErrorCode::Unauthenticated,
+                403 => ErrorCode::PermissionDenied,
+                404 => ErrorCode::NotFound,
+                409 => ErrorCode::Conflict,
+                500..=599 => ErrorCode::ServerError,
+                _ => ErrorCode::HttpError,
+            },
+            Error::UnexpectedResponse { .. } => ErrorCode::UnexpectedResponse,
+            Error::Network { .. } => ErrorCode::NetworkError,
+            Error::Tls { .. } => ErrorCode::TlsError,
+            Error::Timeout { .. } => ErrorCode::Timeout,
+            Error::Aborted { .. } => ErrorCode::Aborted,
+            Error::TokenUnavailable { .. } => ErrorCode::TokenUnavailable,
+            Error::Unsupported { .. } => ErrorCode::Unsupported,
+            Error::MissingDependency { .. } => ErrorCode::MissingDependency,
+        }
+    }
+
+    /// The HTTP status, when the error came from an HTTP answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::InvalidCredentials { status, .. }
+            | Error::Api { status, .. }
+            | Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::LoginFailed { status, .. } | Error::SessionExpired { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The gRPC status code from a KFP error body, when there was one.
+    pub fn grpc_code(&self) -> Option<i64> {
+        match self {
+            Error::Api { grpc_code, .. } => *grpc_code,
+            _ => None,
+        }
+    }
+
+    pub fn login_failed(step: &str, url: &str, status: Option<u16>, reason: impl Into<String>) -> Self {
+        Error::LoginFailed {
+            step: step.to_owned(),
+            url: url.to_owned(),
+            status,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidArgType { name, expected, actual } => {
+                write!(f, "The \"{name}\" argument must be {expected}. Received {actual}.")
+            }
+            Error::InvalidArgValue { name, reason } => {
+                write!(f, "The \"{name}\" argument is invalid: {reason}.")
+            }
+            Error::InvalidCredentials { connector, status, url } => write!(
+                f,
+                "Dex rejected the username or password for connector \"{connector}\" \
+                 (HTTP {status} from {url}). Check auth.username and auth.password; for LDAP \
+                 use the LDAP login name, not the email, unless Dex is configured for email."
+            ),
+            Error::UnknownConnector { requested, offered } => {
+                if offered.is_empty() {
+                    write!(f, "Dex does not offer the connector \"{requested}\" and the login page lists none. Check auth.connector.")
+                } else {
+                    write!(
+                        f,
+                        "Dex does not offer the connector \"{requested}\". It offers: {}. Set auth.connector to one of them.",
+                        offered.join(", ")
+                    )
+                }
+            }
+            Error::LoginFailed { step, url, status, reason } => {
+                write!(f, "Login failed at {step} ({url}")?;
+                if let Some(status) = status {
+                    write!(f, ", HTTP {status}")?;
+                }
+                write!(f, "): {reason}")
+            }
+            Error::CookieRejected { cookie, host, rejection, hint } => write!(
+                f,
+                "The gateway at {host} set the cookie \"{cookie}\", which must be refused because {rejection}, so the login cannot finish. {hint}"
+            ),
+            Error::HostMismatch { api_host, login_host } => write!(
+                f,
+                "The login redirected to host \"{login_host}\" and the session belongs to that host, \
+                 but apiUrl uses host \"{api_host}\". Use the gateway's configured host name in apiUrl \
+                 (for example https://{login_host}/pipeline), mapping it to the right address if needed."
+            ),
+            Error::InsecureTransport { url } => write!(
+                f,
+                "Refusing to send the password to {url}: the login started on https but this step is plain http. \
+                 Fix the gateway's redirect (issuer or redirect URLs) or use an http apiUrl on purpose."
+            ),
+            Error::SessionExpired { status, url, relogin_possible } => {
+                write!(f, "The session is no longer accepted (")?;
+                if let Some(status) = status {
+                    write!(f, "HTTP {status} ")?;
+                }
+                write!(f, "from {url}). ")?;
+                if *relogin_possible {
+                    f.write_str("A fresh login did not help: the account may lack access or the gateway rejects the session.")
+                } else {
+                    f.write_str("Log in again and pass the new cookies, or use auth type \"dex\" so the client can log in by itself.")
+                }
+            }
+            Error::Api { status, url, grpc_code, message } => {
+                write!(f, "KFP answered HTTP {status} for {url}")?;
+                if let Some(code) = grpc_code {
+                    write!(f, " (gRPC code {code})")?;
+                }
+                if !message.is_empty() {
+                    write!(f, ": {message}")?;
+                }
+                match status {
+                    401 => f.write_str(". Check the auth option."),
+                    403 => f.write_str(". Check that the user may access this namespace or resource."),
+                    _ => Ok(()),
+                }
+            }
+            Error::UnexpectedResponse { status, url, what } => {
+                write!(f, "Unexpected answer from {url} (HTTP {status}): {what}")
+            }
+            Error::Network { url, message } => write!(
+                f,
+                "Could not reach {url}: {message}. Check apiUrl and that the gateway is reachable from here."
+            ),
+            Error::Tls { url, message } => write!(
+                f,
+                "TLS failed for {url}: {message}. Pass the gateway's CA as caCert, or skipTlsVerify: true for a test deployment."
+            ),
+            Error::Timeout { url, ms } => {
+                write!(f, "No answer from {url} within {ms} ms. Raise timeoutMs or check the gateway.")
+            }
+            Error::Aborted { url } => write!(f, "The request to {url} was aborted."),
+            Error::TokenUnavailable { reason } => write!(f, "No token to send: {reason}."),
+            Error::Unsupported { feature, reason } => write!(f, "{feature} is not supported here: {reason}."),
+            Error::MissingDependency { package, needed_for } => write!(
+                f,
+                "The npm package \"{package}\" is needed for {needed_for} but is not installed. Run: npm install {package}@7"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_prefixed() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {}", code.as_str());
+            assert!(code.as_str().starts_with("KFP_") || code.is_type_error());
+        }
+    }
+
+    #[test]
+    fn api_status_maps_to_code() {
+        let err = |status| Error::Api { status, url: "u".into(), grpc_code: None, message: String::new() };
+        assert_eq!(err(403).code(), ErrorCode::PermissionDenied);
+        assert_eq!(err(409).code(), ErrorCode::Conflict);
+        assert_eq!(err(503).code(), ErrorCode::ServerError);
+        assert_eq!(err(418).code(), ErrorCode::HttpError);
+        assert_eq!(err(404).status(), Some(404));
+    }
+
+    #[test]
+    fn unknown_connector_lists_offered() {
+        let e = Error::UnknownConnector { requested: "ldap".into(), offered: vec!["local".into(), "github".into()] };
+        assert!(e.to_string().contains("local, github"));
+    }
+}
