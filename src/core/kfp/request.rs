@@ -1,0 +1,563 @@
+//! Request builders: each endpoint is a pure function from its arguments to an [`HttpRequest`].
+//!
+//! Paths and query parameters follow the 2.3.0 swagger specs (`shared/kfp-api/v2beta1/*.swagger.json`,
+//! `shared/kfp-api/v1beta1/*.swagger.json`). Query strings are built here rather than by the
+//! `url` crate's form serializer, so that every value is encoded exactly like JS
+//! `encodeURIComponent` (spaces as `%20`, never `+`, which the server would read as a space).
+//! Arguments are validated before anything is built; errors name the argument as the JS caller
+//! wrote it (`id`, `name`, `pageSize`).
+
+use serde_json::{json, Value};
+use url::Url;
+
+use super::{filter, ApiBase, ApiVersion};
+use crate::core::error::Error;
+use crate::core::http::{HttpRequest, Method};
+
+/// The common parameters of the list endpoints (`page_size`, `page_token`, `sort_by`, `filter`,
+/// and the namespace). `None` and empty strings are not sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListParams {
+    /// The user namespace (multi-user mode). v2beta1 sends `namespace=`, v1beta1
+    /// `resource_reference_key.type=NAMESPACE&resource_reference_key.id=`.
+    pub namespace: Option<String>,
+    /// 0 means the server default (20); the server clamps values above 200.
+    pub page_size: Option<i32>,
+    /// `next_page_token` of the previous page. Send the same `sort_by` and `filter` with it, or
+    /// none: the server rejects a mismatch with 400.
+    pub page_token: Option<String>,
+    /// `"created_at desc"` and the like; passed through as given.
+    pub sort_by: Option<String>,
+    /// A Filter object or its JSON string; see [`filter`].
+    pub filter: Option<Value>,
+}
+
+/// Percent-encodes like JS `encodeURIComponent`: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`
+/// is encoded as UTF-8 bytes `%XX` (upper-case hex).
+pub fn encode_uri_component(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+    out
+}
+
+/// `url` with its query set to `pairs`, each key and value encoded once. No pairs, no `?`.
+///
+/// The `url` crate keeps `%XX` sequences in a query as they are; of the characters
+/// `encodeURIComponent` leaves alone it encodes only `'` (as `%27`, as browsers do for http(s)).
+fn with_query(mut url: Url, pairs: &[(&str, &str)]) -> Url {
+    if pairs.is_empty() {
+        url.set_query(None);
+    } else {
+        let query = pairs
+            .iter()
+            .map(|(key, value)| format!("{}={}", encode_uri_component(key), encode_uri_component(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        url.set_query(Some(&query));
+    }
+    url
+}
+
+/// `id` as one path segment: not empty, not a dot segment, and encoded so that `/`, `?`, `#`
+/// or `:` inside it cannot change the path.
+fn id_segment(name: &str, id: &str) -> Result<String, Error> {
+    if id.trim().is_empty() {
+        return Err(Error::InvalidArgValue { name: name.into(), reason: "it is empty".into() });
+    }
+    if id == "." || id == ".." {
+        return Err(Error::InvalidArgValue {
+            name: name.into(),
+            reason: format!("\"{id}\" is not a resource id"),
+        });
+    }
+    Ok(encode_uri_component(id))
+}
+
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.filter(|v| !v.is_empty())
+}
+
+/// `GET {base}/apis/{v}/healthz`: `{commit_sha, tag_name, multi_user}` from the API server, or
+/// the UI server's `{apiServerTagName, multi_user, ...}` through `ml-pipeline-ui` (REPORT §3.3).
+/// A 404 that [`is_not_found_route`](super::is_not_found_route) accepts means the version is not
+/// served.
+///
+/// # Errors
+/// None in practice; the `Result` keeps every builder alike.
+pub fn healthz(base: &ApiBase, v: ApiVersion) -> Result<HttpRequest, Error> {
+    let url = base.join(&format!("{}/healthz", v.path_prefix()))?;
+    Ok(HttpRequest::json(Method::Get, url, None))
+}
+
+/// `GET {base}/apis/{v}/experiments` with the set [`ListParams`], in the order namespace,
+/// `page_size`, `page_token`, `sort_by`, `filter`. The response is
+/// `{experiments?, total_size?, next_page_token?}`; decode it with
+/// [`decode_list`](super::decode_list)`(resp, "experiments")`.
+///
+/// # Errors
+/// [`Error::InvalidArgValue`] for a negative `pageSize` or a bad `filter`;
+/// [`Error::InvalidArgType`] for a `filter` that is neither an object nor a string.
+pub fn list_experiments(base: &ApiBase, v: ApiVersion, p: &ListParams) -> Result<HttpRequest, Error> {
+    let url = base.join(&format!("{}/experiments", v.path_prefix()))?;
+    Ok(HttpRequest::json(Method::Get, list_url(url, v, p)?, None))
+}
+
+/// `url` with the list query of `p`.
+fn list_url(url: Url, v: ApiVersion, p: &ListParams) -> Result<Url, Error> {
+    let page_size = match p.page_size {
+        Some(size) if size < 0 => {
+            return Err(Error::InvalidArgValue {
+                name: "pageSize".into(),
+                reason: format!("it must be 0 or more (0 means the server default), got {size}"),
+            })
+        }
+        Some(size) => Some(size.to_string()),
+        None => None,
+    };
+    let filter = match &p.filter {
+        Some(value) => filter::query_value(value, v)?,
+        None => None,
+    };
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    if let Some(ns) = non_empty(p.namespace.as_deref()) {
+        match v {
+            ApiVersion::V2beta1 => pairs.push(("namespace", ns)),
+            ApiVersion::V1beta1 => {
+                pairs.push(("resource_reference_key.type", "NAMESPACE"));
+                pairs.push(("resource_reference_key.id", ns));
+            }
+        }
+    }
+    if let Some(size) = page_size.as_deref() {
+        pairs.push(("page_size", size));
+    }
+    if let Some(token) = non_empty(p.page_token.as_deref()) {
+        pairs.push(("page_token", token));
+    }
+    if let Some(sort_by) = non_empty(p.sort_by.as_deref()) {
+        pairs.push(("sort_by", sort_by));
+    }
+    if let Some(filter) = filter.as_deref() {
+        // Already `encodeURIComponent(json)`; `with_query` encodes it a second time (REPORT §4).
+        pairs.push(("filter", filter));
+    }
+    Ok(with_query(url, &pairs))
+}
+
+fn experiment_url(base: &ApiBase, v: ApiVersion, id: &str) -> Result<Url, Error> {
+    let segment = id_segment("id", id)?;
+    base.join(&format!("{}/experiments/{segment}", v.path_prefix()))
+}
+
+/// `GET {base}/apis/{v}/experiments/{id}`.
+///
+/// # Errors
+/// [`Error::InvalidArgValue`] (`id`) for an empty id.
+pub fn get_experiment(base: &ApiBase, v: ApiVersion, id: &str) -> Result<HttpRequest, Error> {
+    Ok(HttpRequest::json(Method::Get, experiment_url(base, v, id)?, None))
+}
+
+/// `DELETE {base}/apis/{v}/experiments/{id}`; the answer is `{}`
+/// ([`decode_empty`](super::decode_empty)).
+///
+/// # Errors
+/// [`Error::InvalidArgValue`] (`id`) for an empty id.
+pub fn delete_experiment(base: &ApiBase, v: ApiVersion, id: &str) -> Result<HttpRequest, Error> {
+    Ok(HttpRequest::json(Method::Delete, experiment_url(base, v, id)?, None))
+}
+
+/// `POST {base}/apis/{v}/experiments`.
+///
+/// - v2beta1 body: `{"display_name", "description"?, "namespace"?}`.
+/// - v1beta1 body: `{"name", "description"?, "resource_references"?: [{"key": {"type": "NAMESPACE",
+///   "id"}, "relationship": "OWNER"}]}`.
+///
+/// An empty `namespace` is the same as none.
+///
+/// # Errors
+/// [`Error::InvalidArgValue`] (`name`) for an empty name.
+pub fn create_experiment(
+    base: &ApiBase,
+    v: ApiVersion,
+    name: &str,
+    description: Option<&str>,
+    namespace: Option<&str>,
+) -> Result<HttpRequest, Error> {
+    if name.trim().is_empty() {
+        return Err(Error::InvalidArgValue { name: "name".into(), reason: "it is empty".into() });
+    }
+    let namespace = non_empty(namespace);
+    let mut body = serde_json::Map::new();
+    match v {
+        ApiVersion::V2beta1 => {
+            body.insert("display_name".into(), json!(name));
+            if let Some(ns) = namespace {
+                body.insert("namespace".into(), json!(ns));
+            }
+        }
+        ApiVersion::V1beta1 => {
+            body.insert("name".into(), json!(name));
+            if let Some(ns) = namespace {
+                body.insert(
+                    "resource_references".into(),
+                    json!([{"key": {"type": "NAMESPACE", "id": ns}, "relationship": "OWNER"}]),
+                );
+            }
+        }
+    }
+    if let Some(description) = description {
+        body.insert("description".into(), json!(description));
+    }
+    let url = base.join(&format!("{}/experiments", v.path_prefix()))?;
+    Ok(HttpRequest::json(Method::Post, url, Some(&Value::Object(body))))
+}
+
+/// The escape hatch `request(method, path, {query, body})` for endpoints without a builder.
+///
+/// `path` is relative to the base and starts with `/` (`/apis/v2beta1/runs`); its segments are
+/// used as given, so encode ids yourself. Query pairs are appended in order, keys and values
+/// encoded once. A JSON body is sent with `Content-Type: application/json`.
+///
+/// # Errors
+/// - [`Error::InvalidArgValue`] (`path`) for a path that does not start with one `/`, is an
+///   absolute URL, contains `//`, a `.`/`..` segment, `\`, `?` or `#` (pass the query in `query`).
+/// - [`Error::InvalidArgValue`] (`query`) for an empty key.
+/// - [`Error::InvalidArgValue`] (`body`) for a body on a `GET`, which `fetch` cannot send.
+pub fn raw(
+    base: &ApiBase,
+    method: Method,
+    path: &str,
+    query: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<HttpRequest, Error> {
+    check_raw_path(path)?;
+    if query.iter().any(|(key, _)| key.is_empty()) {
+        return Err(Error::InvalidArgValue {
+            name: "query".into(),
+            reason: "a query parameter has an empty name".into(),
+        });
+    }
+    if method == Method::Get && body.is_some() {
+        return Err(Error::InvalidArgValue {
+            name: "body".into(),
+            reason: "a GET request cannot have a body".into(),
+        });
+    }
+    let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let url = with_query(base.join(path)?, &pairs);
+    Ok(HttpRequest::json(method, url, body))
+}
+
+fn check_raw_path(path: &str) -> Result<(), Error> {
+    let invalid = |reason: &str| Error::InvalidArgValue { name: "path".into(), reason: reason.into() };
+    if !path.starts_with('/') {
+        return Err(invalid(
+            "it must be a path relative to apiUrl that starts with \"/\", e.g. \"/apis/v2beta1/runs\"",
+        ));
+    }
+    if path.contains("//") {
+        return Err(invalid("it must not contain \"//\""));
+    }
+    if path.contains('\\') {
+        return Err(invalid("it must not contain \"\\\""));
+    }
+    if path.contains('?') || path.contains('#') {
+        return Err(invalid("it must not contain \"?\" or \"#\"; pass query parameters in the query option"));
+    }
+    let is_dot_segment = |segment: &str| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    };
+    if path.split('/').any(is_dot_segment) {
+        return Err(invalid("it must not contain \".\" or \"..\" segments"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ApiBase {
+        ApiBase::parse("https://kf.example.com/pipeline/").unwrap()
+    }
+
+    fn body_json(req: &HttpRequest) -> Value {
+        serde_json::from_slice(req.body.as_deref().unwrap()).unwrap()
+    }
+
+    fn assert_json_get(req: &HttpRequest, url: &str) {
+        assert_eq!(req.method, Method::Get);
+        assert_eq!(req.url.as_str(), url);
+        assert_eq!(req.headers.get("accept"), Some("application/json"));
+        assert_eq!(req.headers.get("content-type"), None);
+        assert_eq!(req.body, None);
+    }
+
+    fn invalid_name(err: Error) -> String {
+        match err {
+            Error::InvalidArgValue { name, .. } => name,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn encode_uri_component_matches_js() {
+        assert_eq!(encode_uri_component("AZaz09-_.!~*'()"), "AZaz09-_.!~*'()");
+        assert_eq!(encode_uri_component("a b+c%/?#&=:"), "a%20b%2Bc%25%2F%3F%23%26%3D%3A");
+        assert_eq!(encode_uri_component("é€"), "%C3%A9%E2%82%AC");
+        assert_eq!(encode_uri_component(""), "");
+    }
+
+    #[test]
+    fn healthz_both_versions() {
+        assert_json_get(
+            &healthz(&base(), ApiVersion::V2beta1).unwrap(),
+            "https://kf.example.com/pipeline/apis/v2beta1/healthz",
+        );
+        assert_json_get(
+            &healthz(&base(), ApiVersion::V1beta1).unwrap(),
+            "https://kf.example.com/pipeline/apis/v1beta1/healthz",
+        );
+    }
+
+    #[test]
+    fn list_experiments_without_params() {
+        for (v, url) in [
+            (ApiVersion::V2beta1, "https://kf.example.com/pipeline/apis/v2beta1/experiments"),
+            (ApiVersion::V1beta1, "https://kf.example.com/pipeline/apis/v1beta1/experiments"),
+        ] {
+            assert_json_get(&list_experiments(&base(), v, &ListParams::default()).unwrap(), url);
+        }
+    }
+
+    fn all_params() -> ListParams {
+        ListParams {
+            namespace: Some("kubeflow-user example".into()),
+            page_size: Some(10),
+            page_token: Some("eyJTb3J0QnlGaWVsZE5hbWUiOiJDcmVhdGVkQXRJblNlYyJ9+/=".into()),
+            sort_by: Some("created_at desc".into()),
+            filter: Some(json!({"predicates": [{"key": "display_name", "op": "EQUALS", "string_value": "a+b"}]})),
+        }
+    }
+
+    #[test]
+    fn list_experiments_v2_all_params_in_order() {
+        let req = list_experiments(&base(), ApiVersion::V2beta1, &all_params()).unwrap();
+        assert_json_get(
+            &req,
+            "https://kf.example.com/pipeline/apis/v2beta1/experiments\
+             ?namespace=kubeflow-user%20example\
+             &page_size=10\
+             &page_token=eyJTb3J0QnlGaWVsZE5hbWUiOiJDcmVhdGVkQXRJblNlYyJ9%2B%2F%3D\
+             &sort_by=created_at%20desc\
+             &filter=%257B%2522predicates%2522%253A%255B%257B%2522key%2522%253A%2522display_name%2522%252C%2522operation%2522%253A%2522EQUALS%2522%252C%2522string_value%2522%253A%2522a%252Bb%2522%257D%255D%257D",
+        );
+        // What the server sees after its two decodings.
+        let (_, filter) = req.url.query_pairs().find(|(k, _)| k == "filter").unwrap();
+        let twice: String = url::form_urlencoded::parse(format!("f={filter}").as_bytes())
+            .next()
+            .unwrap()
+            .1
+            .into_owned();
+        assert_eq!(
+            serde_json::from_str::<Value>(&twice).unwrap(),
+            json!({"predicates": [{"key": "display_name", "operation": "EQUALS", "string_value": "a+b"}]})
+        );
+    }
+
+    #[test]
+    fn list_experiments_v1_uses_resource_reference_key_and_op() {
+        let req = list_experiments(&base(), ApiVersion::V1beta1, &all_params()).unwrap();
+        assert_json_get(
+            &req,
+            "https://kf.example.com/pipeline/apis/v1beta1/experiments\
+             ?resource_reference_key.type=NAMESPACE\
+             &resource_reference_key.id=kubeflow-user%20example\
+             &page_size=10\
+             &page_token=eyJTb3J0QnlGaWVsZE5hbWUiOiJDcmVhdGVkQXRJblNlYyJ9%2B%2F%3D\
+             &sort_by=created_at%20desc\
+             &filter=%257B%2522predicates%2522%253A%255B%257B%2522key%2522%253A%2522display_name%2522%252C%2522op%2522%253A%2522EQUALS%2522%252C%2522string_value%2522%253A%2522a%252Bb%2522%257D%255D%257D",
+        );
+    }
+
+    #[test]
+    fn filter_double_encoding_matches_report_example() {
+        // REPORT §4: the "on wire" line, sent as a JSON string.
+        let p = ListParams {
+            filter: Some(json!(
+                r#"{"predicates":[{"key":"display_name","operation":"EQUALS","string_value":"my pipeline"}]}"#
+            )),
+            ..ListParams::default()
+        };
+        let req = list_experiments(&base(), ApiVersion::V2beta1, &p).unwrap();
+        assert_eq!(
+            req.url.query(),
+            Some("filter=%257B%2522predicates%2522%253A%255B%257B%2522key%2522%253A%2522display_name%2522%252C%2522operation%2522%253A%2522EQUALS%2522%252C%2522string_value%2522%253A%2522my%2520pipeline%2522%257D%255D%257D")
+        );
+    }
+
+    #[test]
+    fn list_skips_empty_strings_and_allows_page_size_zero() {
+        let p = ListParams {
+            namespace: Some(String::new()),
+            page_size: Some(0),
+            page_token: Some(String::new()),
+            sort_by: Some(String::new()),
+            filter: Some(Value::Null),
+        };
+        let req = list_experiments(&base(), ApiVersion::V2beta1, &p).unwrap();
+        assert_eq!(req.url.query(), Some("page_size=0"));
+    }
+
+    #[test]
+    fn list_rejects_bad_params() {
+        let p = ListParams { page_size: Some(-1), ..ListParams::default() };
+        assert_eq!(invalid_name(list_experiments(&base(), ApiVersion::V2beta1, &p).unwrap_err()), "pageSize");
+        let p = ListParams { filter: Some(json!("{oops")), ..ListParams::default() };
+        assert_eq!(invalid_name(list_experiments(&base(), ApiVersion::V1beta1, &p).unwrap_err()), "filter");
+        let p = ListParams { filter: Some(json!(42)), ..ListParams::default() };
+        assert!(matches!(
+            list_experiments(&base(), ApiVersion::V2beta1, &p),
+            Err(Error::InvalidArgType { ref name, .. }) if name == "filter"
+        ));
+    }
+
+    #[test]
+    fn get_and_delete_experiment() {
+        for (v, prefix) in [(ApiVersion::V2beta1, "v2beta1"), (ApiVersion::V1beta1, "v1beta1")] {
+            let url = format!("https://kf.example.com/pipeline/apis/{prefix}/experiments/0a1b-2c");
+            assert_json_get(&get_experiment(&base(), v, "0a1b-2c").unwrap(), &url);
+            let req = delete_experiment(&base(), v, "0a1b-2c").unwrap();
+            assert_eq!(req.method, Method::Delete);
+            assert_eq!(req.url.as_str(), url);
+            assert_eq!(req.headers.get("accept"), Some("application/json"));
+            assert_eq!(req.body, None);
+        }
+    }
+
+    #[test]
+    fn id_is_one_path_segment() {
+        let req = get_experiment(&base(), ApiVersion::V2beta1, "a/../b?c=d#e:archive").unwrap();
+        assert_eq!(
+            req.url.as_str(),
+            "https://kf.example.com/pipeline/apis/v2beta1/experiments/a%2F..%2Fb%3Fc%3Dd%23e%3Aarchive"
+        );
+        assert_eq!(req.url.query(), None);
+        assert_eq!(req.url.path_segments().unwrap().count(), 5);
+        let req = get_experiment(&base(), ApiVersion::V2beta1, "%2e%2e").unwrap();
+        assert!(req.url.as_str().ends_with("/experiments/%252e%252e"));
+    }
+
+    #[test]
+    fn bad_ids() {
+        for id in ["", "  ", ".", ".."] {
+            assert_eq!(invalid_name(get_experiment(&base(), ApiVersion::V2beta1, id).unwrap_err()), "id");
+            assert_eq!(invalid_name(delete_experiment(&base(), ApiVersion::V1beta1, id).unwrap_err()), "id");
+        }
+    }
+
+    #[test]
+    fn create_experiment_v2() {
+        let req = create_experiment(&base(), ApiVersion::V2beta1, "exp 1", Some("d"), Some("team-a")).unwrap();
+        assert_eq!(req.method, Method::Post);
+        assert_eq!(req.url.as_str(), "https://kf.example.com/pipeline/apis/v2beta1/experiments");
+        assert_eq!(req.headers.get("accept"), Some("application/json"));
+        assert_eq!(req.headers.get("content-type"), Some("application/json"));
+        assert_eq!(body_json(&req), json!({"display_name": "exp 1", "description": "d", "namespace": "team-a"}));
+
+        let req = create_experiment(&base(), ApiVersion::V2beta1, "exp", None, Some("")).unwrap();
+        assert_eq!(body_json(&req), json!({"display_name": "exp"}));
+    }
+
+    #[test]
+    fn create_experiment_v1() {
+        let req = create_experiment(&base(), ApiVersion::V1beta1, "exp", Some("d"), Some("team-a")).unwrap();
+        assert_eq!(req.method, Method::Post);
+        assert_eq!(req.url.as_str(), "https://kf.example.com/pipeline/apis/v1beta1/experiments");
+        assert_eq!(req.headers.get("content-type"), Some("application/json"));
+        assert_eq!(
+            body_json(&req),
+            json!({
+                "name": "exp",
+                "description": "d",
+                "resource_references": [{"key": {"type": "NAMESPACE", "id": "team-a"}, "relationship": "OWNER"}]
+            })
+        );
+        let req = create_experiment(&base(), ApiVersion::V1beta1, "exp", None, None).unwrap();
+        assert_eq!(body_json(&req), json!({"name": "exp"}));
+    }
+
+    #[test]
+    fn create_experiment_needs_a_name() {
+        for v in [ApiVersion::V2beta1, ApiVersion::V1beta1] {
+            assert_eq!(invalid_name(create_experiment(&base(), v, " ", None, None).unwrap_err()), "name");
+        }
+    }
+
+    #[test]
+    fn raw_builds_path_query_and_body() {
+        let query = vec![
+            ("experiment_id".to_owned(), "e 1".to_owned()),
+            ("filter".to_owned(), "a+b&c".to_owned()),
+        ];
+        let req = raw(&base(), Method::Get, "/apis/v2beta1/runs", &query, None).unwrap();
+        assert_json_get(
+            &req,
+            "https://kf.example.com/pipeline/apis/v2beta1/runs?experiment_id=e%201&filter=a%2Bb%26c",
+        );
+        let body = json!({});
+        let req = raw(&base(), Method::Post, "/apis/v2beta1/runs/r1:terminate", &[], Some(&body)).unwrap();
+        assert_eq!(req.method, Method::Post);
+        assert_eq!(req.url.as_str(), "https://kf.example.com/pipeline/apis/v2beta1/runs/r1:terminate");
+        assert_eq!(req.headers.get("content-type"), Some("application/json"));
+        assert_eq!(body_json(&req), json!({}));
+        // `'` is left alone by encodeURIComponent; the url crate writes it as %27 in a query, as
+        // browsers do. Both decode to the same value.
+        let quote = vec![("name".to_owned(), "it's (x)".to_owned())];
+        let req = raw(&base(), Method::Get, "/x", &quote, None).unwrap();
+        assert_eq!(req.url.query(), Some("name=it%27s%20(x)"));
+        // Segments as given: an encoded slash stays encoded.
+        let req = raw(&base(), Method::Delete, "/apis/v2beta1/runs/a%2Fb", &[], None).unwrap();
+        assert_eq!(req.url.path(), "/pipeline/apis/v2beta1/runs/a%2Fb");
+    }
+
+    #[test]
+    fn raw_rejects_escaping_paths() {
+        for path in [
+            "",
+            "apis/v2beta1/runs",
+            "https://evil.example.com/x",
+            "//evil.example.com/x",
+            "/apis//runs",
+            "/apis/../../x",
+            "/apis/%2E%2e/x",
+            "/apis/./x",
+            "/..",
+            "/apis\\x",
+            "/apis/v2beta1/runs?page_size=1",
+            "/apis#x",
+        ] {
+            assert_eq!(invalid_name(raw(&base(), Method::Get, path, &[], None).unwrap_err()), "path", "{path}");
+        }
+        let empty_key = vec![(String::new(), "v".to_owned())];
+        assert_eq!(invalid_name(raw(&base(), Method::Get, "/x", &empty_key, None).unwrap_err()), "query");
+        assert_eq!(invalid_name(raw(&base(), Method::Get, "/x", &[], Some(&json!({}))).unwrap_err()), "body");
+    }
+
+    #[test]
+    fn root_base() {
+        let b = ApiBase::parse("http://ml-pipeline-ui.kubeflow").unwrap();
+        let req = list_experiments(&b, ApiVersion::V2beta1, &ListParams { page_size: Some(5), ..Default::default() }).unwrap();
+        assert_eq!(req.url.as_str(), "http://ml-pipeline-ui.kubeflow/apis/v2beta1/experiments?page_size=5");
+    }
+}
