@@ -1,0 +1,144 @@
+//! The transport: one [`HttpRequest`] through JS `fetch`, one [`HttpResponse`] back.
+//!
+//! Redirects are never followed (`redirect: "manual"`): the core decides every hop, and the
+//! cookie jar sees every `Set-Cookie` (read with `Headers.getSetCookie()`, which web-sys does not
+//! bind). Bodies are always read to the end, so no connection is left half-used. Fetch
+//! failures are classified here into timeouts, aborts, TLS and network errors.
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::core::error::Error;
+use crate::core::http::{redact_url, Headers, HttpRequest, HttpResponse};
+use crate::wasm::error::{js_code, js_field, Fail};
+
+/// How requests leave: the fetch function and the per-call limits.
+#[derive(Clone)]
+pub struct Transport {
+    pub fetch: Function,
+    pub timeout_ms: Option<u32>,
+    /// In browsers: send the browser's own cookies (`credentials: "include"`).
+    pub browser: bool,
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Reflect::set on a plain object we created cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// `AbortSignal.timeout(ms)`, when the platform has it (Node ≥ 17.3, current browsers).
+fn timeout_signal(ms: u32) -> Option<JsValue> {
+    let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
+    let timeout = Reflect::get(&ctor, &"timeout".into()).ok()?.dyn_into::<Function>().ok()?;
+    timeout.call1(&ctor, &JsValue::from(ms)).ok()
+}
+
+impl Transport {
+    /// Sends `req` and reads the whole response.
+    ///
+    /// # Errors
+    /// `Timeout`, `Aborted`, `Tls` or `Network`, with the JS error as `cause`.
+    pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, Fail> {
+        let init = Object::new();
+        set(&init, "method", &req.method.as_str().into());
+        let headers = Object::new();
+        for (name, value) in req.headers.iter() {
+            set(&headers, name, &value.into());
+        }
+        set(&init, "headers", &headers);
+        if let Some(body) = &req.body {
+            set(&init, "body", &Uint8Array::from(body.as_slice()));
+        }
+        set(&init, "redirect", &"manual".into());
+        if self.browser {
+            set(&init, "credentials", &"include".into());
+        }
+        if let Some(signal) = self.timeout_ms.and_then(timeout_signal) {
+            set(&init, "signal", &signal);
+        }
+        let url = redact_url(&req.url);
+        let fail = |e: JsValue| self.classify(&url, e);
+        let pending = self
+            .fetch
+            .call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url.as_str()), &init)
+            .map_err(fail)?;
+        let response = JsFuture::from(Promise::resolve(&pending)).await.map_err(fail)?;
+        if !response.is_object() {
+            return Err(Error::UnexpectedResponse { status: 0, url, what: "fetch returned something that is not a Response".into() }.into());
+        }
+        let status = Reflect::get(&response, &"status".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u16;
+        let js_headers = Reflect::get(&response, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
+        let (headers, set_cookies) = read_headers(&js_headers);
+        let body = read_body(&response).await.map_err(fail)?;
+        if status == 0 {
+            // Browsers hide manual redirects behind an opaque response.
+            return Err(Error::Unsupported {
+                feature: "Following the login in this browser".into(),
+                reason: "the browser hides redirects and cookies from scripts; serve the dashboard from the gateway's origin and use its session".into(),
+            }
+            .into());
+        }
+        Ok(HttpResponse { url: req.url.clone(), status, headers, set_cookies, body })
+    }
+
+    fn classify(&self, url: &str, err: JsValue) -> Fail {
+        let name = js_field(&err, "name").as_string().unwrap_or_default();
+        let cause = js_field(&err, "cause");
+        let cause_code = js_code(&cause).or_else(|| js_code(&err)).unwrap_or_default();
+        let message = js_field(&err, "message").as_string().unwrap_or_default();
+        let url = url.to_owned();
+        let core = if name == "TimeoutError" {
+            Error::Timeout { url, ms: self.timeout_ms.unwrap_or(0) }
+        } else if name == "AbortError" {
+            Error::Aborted { url }
+        } else if is_tls_code(&cause_code) {
+            Error::Tls { url, message: cause_code }
+        } else if cause_code == "MODULE_NOT_FOUND" || cause_code == "ERR_MODULE_NOT_FOUND" {
+            Error::MissingDependency { package: "undici".into(), needed_for: "skipTlsVerify and caCert".into() }
+        } else {
+            let detail = if cause_code.is_empty() { message } else { format!("{message} ({cause_code})") };
+            Error::Network { url, message: detail.chars().take(200).collect() }
+        };
+        Fail::with_cause(core, err)
+    }
+}
+
+/// Node's and OpenSSL's certificate failure codes.
+fn is_tls_code(code: &str) -> bool {
+    code.contains("CERT") || code.contains("SELF_SIGNED") || code.starts_with("ERR_TLS") || code.starts_with("ERR_SSL") || code.contains("UNABLE_TO_VERIFY") || code == "EPROTO"
+}
+
+fn read_headers(js_headers: &JsValue) -> (Headers, Vec<String>) {
+    let mut headers = Headers::new();
+    let mut set_cookies = Vec::new();
+    if !js_headers.is_object() {
+        return (headers, set_cookies);
+    }
+    if let Ok(Some(iter)) = js_sys::try_iter(js_headers) {
+        for entry in iter.flatten() {
+            let pair = Array::from(&entry);
+            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                if !name.eq_ignore_ascii_case("set-cookie") {
+                    headers.append(&name, value);
+                }
+            }
+        }
+    }
+    // `getSetCookie()` keeps each Set-Cookie line apart (Node ≥ 19.7, undici ≥ 5.19).
+    let get_set_cookie = Reflect::get(js_headers, &"getSetCookie".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    if let Some(f) = get_set_cookie {
+        if let Ok(lines) = f.call0(js_headers) {
+            set_cookies = Array::from(&lines).iter().filter_map(|l| l.as_string()).collect();
+        }
+    }
+    (headers, set_cookies)
+}
+
+async fn read_body(response: &JsValue) -> Result<Vec<u8>, JsValue> {
+    let array_buffer = Reflect::get(response, &"arrayBuffer".into())?.dyn_into::<Function>()?;
+    let buffer = JsFuture::from(Promise::resolve(&array_buffer.call0(response)?)).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+

@@ -1,0 +1,12 @@
+//! The wasm binding: moves values between JS and [`crate::core`] and performs `fetch`.
+//! No protocol logic lives here.
+
+mod client;
+mod error;
+mod fetch;
+mod host;
+mod options;
+
+pub use client::{create_kfp_client, KfpClient, KfpClientManager};
+pub use error::kfp_error_class;
+pub use host::install_host;

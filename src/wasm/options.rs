@@ -1,0 +1,274 @@
+//! Reading the JS options object: JS types are checked here, values by
+//! [`crate::core::options`].
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::error::Error;
+use crate::core::options::{self as check, Auth, ClientOptions, AUTH_TYPES, DEFAULT_SA_TOKEN_PATH, SA_TOKEN_PATH_ENV};
+use crate::core::secret::Secret;
+use crate::wasm::host::Host;
+
+/// Where the bearer token of each request comes from.
+#[derive(Clone)]
+pub enum TokenSource {
+    None,
+    Static(Secret),
+    /// `auth.token` as a function: called per request, may return a promise.
+    Function(Function),
+    /// The service-account token file, read through the host (Node).
+    File(String),
+}
+
+/// Everything `createKfpClient` needs, validated.
+pub struct Parsed {
+    pub options: ClientOptions,
+    pub token: TokenSource,
+    pub fetch: Option<Function>,
+}
+
+/// Node's way of describing a received value in `ERR_INVALID_ARG_TYPE` messages, without
+/// printing values of secret options.
+fn describe(v: &JsValue, secret: bool) -> String {
+    if v.is_undefined() {
+        return "undefined".into();
+    }
+    if v.is_null() {
+        return "null".into();
+    }
+    let kind = v.js_typeof().as_string().unwrap_or_default();
+    if secret {
+        return format!("type {kind}");
+    }
+    match kind.as_str() {
+        "string" => {
+            let s = v.as_string().unwrap_or_default();
+            let short: String = s.chars().take(28).collect();
+            format!("type string ('{short}{}')", if s.chars().count() > 28 { "..." } else { "" })
+        }
+        "number" | "boolean" => format!("type {kind} ({})", as_display(v)),
+        "function" => "function".into(),
+        _ if js_sys::Array::is_array(v) => "an instance of Array".into(),
+        _ => "an instance of Object".into(),
+    }
+}
+
+fn as_display(v: &JsValue) -> String {
+    if let Some(n) = v.as_f64() {
+        return n.to_string();
+    }
+    if let Some(b) = v.as_bool() {
+        return b.to_string();
+    }
+    String::new()
+}
+
+fn type_error(name: &str, expected: &str, v: &JsValue, secret: bool) -> Error {
+    Error::InvalidArgType { name: name.into(), expected: expected.into(), actual: describe(v, secret) }
+}
+
+fn is_secret_key(name: &str) -> bool {
+    matches!(name, "auth.password" | "auth.token" | "auth.cookies")
+}
+
+/// A view of a JS object with typed, optional getters.
+pub struct Bag<'a> {
+    obj: &'a JsValue,
+    prefix: &'a str,
+}
+
+impl<'a> Bag<'a> {
+    /// `undefined`/`null` read as an empty bag; anything but an object is a type error.
+    pub fn new(obj: &'a JsValue, name: &'a str) -> Result<Bag<'a>, Error> {
+        if !(obj.is_undefined() || obj.is_null()) && (!obj.is_object() || js_sys::Array::is_array(obj)) {
+            return Err(type_error(name, "of type object", obj, false));
+        }
+        Ok(Bag { obj, prefix: name })
+    }
+
+    fn name(&self, key: &str) -> String {
+        if self.prefix.is_empty() || self.prefix == "options" || self.prefix == "params" {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.prefix)
+        }
+    }
+
+    pub fn raw(&self, key: &str) -> JsValue {
+        if !self.obj.is_object() {
+            return JsValue::UNDEFINED;
+        }
+        Reflect::get(self.obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn absent(v: &JsValue) -> bool {
+        v.is_undefined() || v.is_null()
+    }
+
+    pub fn string(&self, key: &str) -> Result<Option<String>, Error> {
+        let v = self.raw(key);
+        if Self::absent(&v) {
+            return Ok(None);
+        }
+        let name = self.name(key);
+        v.as_string().map(Some).ok_or_else(|| type_error(&name, "of type string", &v, is_secret_key(&name)))
+    }
+
+    pub fn required_string(&self, key: &str) -> Result<String, Error> {
+        let name = self.name(key);
+        self.string(key)?.ok_or_else(|| type_error(&name, "of type string", &JsValue::UNDEFINED, false))
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, Error> {
+        let v = self.raw(key);
+        if Self::absent(&v) {
+            return Ok(None);
+        }
+        v.as_bool().map(Some).ok_or_else(|| type_error(&self.name(key), "of type boolean", &v, false))
+    }
+
+    pub fn number(&self, key: &str) -> Result<Option<f64>, Error> {
+        let v = self.raw(key);
+        if Self::absent(&v) {
+            return Ok(None);
+        }
+        v.as_f64().map(Some).ok_or_else(|| type_error(&self.name(key), "of type number", &v, false))
+    }
+
+    pub fn function(&self, key: &str) -> Result<Option<Function>, Error> {
+        let v = self.raw(key);
+        if Self::absent(&v) {
+            return Ok(None);
+        }
+        v.clone().dyn_into::<Function>().map(Some).map_err(|_| type_error(&self.name(key), "of type function", &v, false))
+    }
+
+    /// An integer in i32 range (page sizes).
+    pub fn int(&self, key: &str) -> Result<Option<i32>, Error> {
+        match self.number(key)? {
+            None => Ok(None),
+            Some(n) if n.is_finite() && n.fract() == 0.0 && n >= f64::from(i32::MIN) && n <= f64::from(i32::MAX) => Ok(Some(n as i32)),
+            Some(_) => Err(Error::InvalidArgValue { name: self.name(key), reason: "it must be a whole number".into() }),
+        }
+    }
+
+    /// Any JSON-like value, as serde_json.
+    pub fn json(&self, key: &str) -> Result<Option<serde_json::Value>, Error> {
+        let v = self.raw(key);
+        if Self::absent(&v) {
+            return Ok(None);
+        }
+        to_json(&v, &self.name(key)).map(Some)
+    }
+
+    /// A nested object.
+    pub fn object(&self, key: &str) -> Result<Option<JsValue>, Error> {
+        let v = self.raw(key);
+        if Self::absent(&v) {
+            return Ok(None);
+        }
+        if !v.is_object() || js_sys::Array::is_array(&v) || v.is_function() {
+            return Err(type_error(&self.name(key), "of type object", &v, false));
+        }
+        Ok(Some(v))
+    }
+}
+
+/// A JS value as JSON (plain objects, arrays, strings, numbers, booleans, null).
+pub fn to_json(v: &JsValue, name: &str) -> Result<serde_json::Value, Error> {
+    serde_wasm_bindgen::from_value(v.clone())
+        .map_err(|_| Error::InvalidArgValue { name: name.into(), reason: "it must be plain JSON data (objects, arrays, strings, numbers, booleans, null)".into() })
+}
+
+/// Reads and checks `createKfpClient` options.
+///
+/// # Errors
+/// `InvalidArgType` / `InvalidArgValue` naming the option; `Unsupported` when the option cannot
+/// work on this platform.
+pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Err(type_error("options", "of type object", options, false));
+    }
+    let bag = Bag::new(options, "options")?;
+    let api = check::check_api_url(&bag.required_string("apiUrl")?)?;
+
+    let auth_value = bag.object("auth")?.unwrap_or(JsValue::UNDEFINED);
+    let auth_bag = Bag::new(&auth_value, "auth")?;
+    let auth_type = auth_bag.string("type")?.unwrap_or_else(|| "none".into());
+    let mut token = TokenSource::None;
+    let auth = match auth_type.as_str() {
+        "none" => Auth::None,
+        "dex" => Auth::Dex {
+            username: check::check_username(&auth_bag.required_string("username")?)?,
+            password: Secret::new(auth_bag.required_string("password")?),
+            connector: check::check_connector(&auth_bag.string("connector")?.unwrap_or_else(|| "local".into()))?,
+        },
+        "serviceAccountToken" => {
+            let Some(host) = host.filter(|h| h.is_node()) else {
+                return Err(Error::Unsupported { feature: "auth type \"serviceAccountToken\"".into(), reason: "it reads a file and needs Node.js".into() });
+            };
+            let path = match auth_bag.string("path")? {
+                Some(p) if !p.trim().is_empty() => p,
+                Some(_) => return Err(Error::InvalidArgValue { name: "auth.path".into(), reason: "it must not be empty".into() }),
+                None => host.env(SA_TOKEN_PATH_ENV).filter(|p| !p.is_empty()).unwrap_or_else(|| DEFAULT_SA_TOKEN_PATH.into()),
+            };
+            token = TokenSource::File(path.clone());
+            Auth::ServiceAccountToken { path }
+        }
+        "bearer" => {
+            let v = auth_bag.raw("token");
+            token = if let Some(s) = v.as_string() {
+                if s.trim().is_empty() {
+                    return Err(Error::InvalidArgValue { name: "auth.token".into(), reason: "it must not be empty".into() });
+                }
+                TokenSource::Static(Secret::new(s))
+            } else if let Some(f) = v.dyn_ref::<Function>() {
+                TokenSource::Function(f.clone())
+            } else {
+                return Err(type_error("auth.token", "of type string or function", &v, true));
+            };
+            Auth::Bearer
+        }
+        "cookies" => Auth::Cookies { cookies: check::check_cookie_string(&auth_bag.required_string("cookies")?)? },
+        other => {
+            return Err(Error::InvalidArgValue {
+                name: "auth.type".into(),
+                reason: format!("\"{}\" is not one of {}", other.chars().take(40).collect::<String>(), AUTH_TYPES.map(|t| format!("\"{t}\"")).join(", ")),
+            })
+        }
+    };
+
+    let namespace = bag.string("namespace")?.map(|ns| check::check_namespace("namespace", &ns)).transpose()?;
+    let skip_tls_verify = bag.bool("skipTlsVerify")?.unwrap_or(false);
+    let ca_cert = bag.string("caCert")?.map(|pem| check::check_ca_cert(&pem)).transpose()?;
+    if (skip_tls_verify || ca_cert.is_some()) && !host.is_some_and(Host::is_node) {
+        return Err(Error::Unsupported {
+            feature: if skip_tls_verify { "skipTlsVerify".into() } else { "caCert".into() },
+            reason: "browsers verify TLS themselves; trust the certificate in the browser or the OS instead".into(),
+        });
+    }
+    let timeout_ms = bag.number("timeoutMs")?.map(check::check_timeout).transpose()?;
+    let api_version = bag.string("apiVersion")?.map(|v| check::check_api_version(&v)).transpose()?.flatten();
+    let fetch = bag.function("fetch")?;
+
+    let mut headers = Vec::new();
+    if let Some(h) = bag.object("headers")? {
+        let entries = Object::entries(h.unchecked_ref::<Object>());
+        for entry in entries.iter() {
+            let pair = js_sys::Array::from(&entry);
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let value = pair.get(1);
+            let Some(value) = value.as_string() else {
+                return Err(type_error(&format!("headers.{name}"), "of type string", &value, false));
+            };
+            headers.push(check::check_header(&auth, &name, &value)?);
+        }
+    }
+
+    Ok(Parsed {
+        options: ClientOptions { api, auth, namespace, skip_tls_verify, ca_cert, timeout_ms, headers, api_version },
+        token,
+        fetch,
+    })
+}
