@@ -401,9 +401,13 @@ impl LoginFlow {
                 CookieRejection::SecureOverHttp => "Use an https apiUrl (the gateway marks its cookies Secure), or configure the gateway for plain http (oauth2-proxy cookie_secure=false; deployKF clientsUseHttps=false).".to_owned(),
                 CookieRejection::DomainMismatch { domain } => {
                     let domain = domain.trim_start_matches('.');
+                    let mut suggested = self.cfg.start_url.clone();
+                    let suggestion = match suggested.set_host(Some(domain)) {
+                        Ok(()) => suggested.as_str().trim_end_matches('/').to_owned(),
+                        Err(_) => format!("{}://{domain}/pipeline", self.cfg.start_url.scheme()),
+                    };
                     format!(
-                        "Reach the gateway by the host name the cookie is scoped to: use apiUrl {}://{domain}/pipeline (map {domain} to the gateway's address if needed), or drop the cookie domain on the gateway (deployKF ≥ 0.1.4 sets none).",
-                        self.cfg.start_url.scheme()
+                        "Reach the gateway by the host name the cookie is scoped to: use apiUrl {suggestion} (map {domain} to the gateway's address if needed), or drop the cookie domain on the gateway (deployKF ≥ 0.1.4 sets none)."
                     )
                 }
                 CookieRejection::InvalidHostPrefix | CookieRejection::Malformed => {

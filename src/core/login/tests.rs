@@ -547,7 +547,7 @@ fn cookie_domain_mismatch_is_explained() {
     );
     let e = error(result);
     assert_eq!(e.code(), ErrorCode::CookieRejected);
-    assert!(e.to_string().contains("https://deploykf.example.com/pipeline"), "{e}");
+    assert!(e.to_string().contains("apiUrl https://deploykf.example.com:8443/pipeline "), "{e}");
 }
 
 /// The gateway redirects to its configured host name (deployKF's absolute issuer); the session

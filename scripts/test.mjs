@@ -1,0 +1,64 @@
+// `npm test`: every suite, in order, stopping at the first failure.
+//  1. cargo test                      the pure core, on the host
+//  2. wasm-pack test --node           the binding, in Node
+//  3. npm pack + install              the tarball a user gets, in an empty project (ESM and CJS)
+//  4. node --test tests/js            the public JS API against the sandbox, every profile
+//  5. tsc -p tests/types              the TypeScript declarations
+// Ends with one line "N passed, N failed" over all suites.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const tmp = join(root, "tests", "js", ".tmp");
+const totals = { passed: 0, failed: 0 };
+
+function run(title, cmd, args, { cwd = root, env = {}, count } = {}) {
+  console.log(`\n=== ${title}: ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 28 });
+  process.stdout.write(r.stdout ?? "");
+  process.stderr.write(r.stderr ?? "");
+  const out = `${r.stdout}\n${r.stderr}`;
+  if (count) count(out);
+  if (r.status !== 0) {
+    console.log(`\n${totals.passed} passed, ${totals.failed + 1} failed`);
+    console.error(`npm test: "${title}" failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+const cargoCount = (out) => {
+  for (const m of out.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+    totals.passed += Number(m[1]);
+    totals.failed += Number(m[2]);
+  }
+};
+const nodeCount = (out) => {
+  const pass = [...out.matchAll(/^# pass (\d+)/gm)].at(-1);
+  const fail = [...out.matchAll(/^# fail (\d+)/gm)].at(-1);
+  totals.passed += Number(pass?.[1] ?? 0);
+  totals.failed += Number(fail?.[1] ?? 0);
+};
+
+run("core (host)", "cargo", ["test", "--quiet"], { count: cargoCount });
+run("binding (wasm, Node)", "wasm-pack", ["test", "--node", "--release", "--", "--test", "wasm"], { count: cargoCount });
+
+rmSync(tmp, { recursive: true, force: true });
+mkdirSync(tmp, { recursive: true });
+run("pack", "npm", ["pack", "--pack-destination", tmp]);
+const tarball = join(tmp, readdirSync(tmp).find((f) => f.endsWith(".tgz")));
+for (const [name, extra] of [["consumer", ["undici@6"]], ["consumer-no-undici", []]]) {
+  const dir = join(tmp, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, version: "1.0.0" }));
+  run(`install into ${name}`, "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, ...extra], { cwd: dir });
+}
+
+const suites = readdirSync(join(root, "tests", "js")).filter((f) => f.endsWith(".test.mjs")).map((f) => join("tests", "js", f));
+run("JS API against the sandbox", process.execPath, ["--test", "--test-reporter=tap", ...suites], {
+  env: { KFP_WASM_PACKAGE: join(tmp, "consumer", "node_modules", "kfp-wasm"), KFP_WASM_CONSUMERS: tmp },
+  count: nodeCount,
+});
+run("TypeScript declarations", join(root, "node_modules", ".bin", "tsc"), ["-p", join("tests", "types")]);
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
