@@ -187,12 +187,17 @@ impl Inner {
     async fn send_api(self: &Rc<Self>, versioned: bool, build: &dyn Fn(ApiVersion) -> Result<HttpRequest, Error>) -> CallResult<HttpResponse> {
         let mut retried_session = false;
         let mut retried_version = false;
+        // A token fetched to decide on a retry is the one the retry sends.
+        let mut next_token: Option<Option<Secret>> = None;
         loop {
             let (generation, version) = {
                 let ctx = self.ctx.borrow();
                 (ctx.generation, ctx.version.unwrap_or(ApiVersion::V2beta1))
             };
-            let token = self.bearer().await?;
+            let token = match next_token.take() {
+                Some(token) => token,
+                None => self.bearer().await?,
+            };
             let request = self.ctx.borrow().prepare(build(version)?, token.as_ref());
             let response = self.transport.send(&request).await?;
             self.ctx.borrow_mut().absorb(&response);
@@ -211,6 +216,7 @@ impl Inner {
                         // A rotated or refreshed token may help once; the same token will not.
                         let fresh = self.bearer().await?;
                         if fresh.is_some() && fresh != token {
+                            next_token = Some(fresh);
                             continue;
                         }
                         return Err(kfp::decode_error(&response).into());

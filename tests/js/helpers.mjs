@@ -1,6 +1,9 @@
 // Shared helpers for the node:test suites. The package under test is the packed tarball
 // installed into a scratch project by scripts/test.mjs (KFP_WASM_PACKAGE points at it);
 // run directly, the suites use the working tree's entry point.
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startSandbox } from "../../sandbox/index.mjs";
@@ -54,4 +57,30 @@ export async function rejection(promise) {
 /** Requests the sandbox saw, as "METHOD path" strings (query dropped). */
 export function hops(sb) {
   return sb.stats.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
+}
+
+/**
+ * A project with kfp-wasm installed, as a user has it: scripts/test.mjs installs the packed
+ * tarball into `consumer` (with undici) and `consumer-no-undici`. Run directly, the suites get
+ * a stand-in made by copying the package files into a temporary node_modules.
+ */
+export function consumerDir(name) {
+  if (process.env.KFP_WASM_CONSUMERS) return join(process.env.KFP_WASM_CONSUMERS, name);
+  const dir = join(mkdtempSync(join(tmpdir(), "kfp-wasm-consumer-")), name);
+  const target = join(dir, "node_modules", "kfp-wasm");
+  mkdirSync(target, { recursive: true });
+  for (const part of ["js", "pkg", "package.json"]) cpSync(join(root, part), join(target, part), { recursive: true });
+  if (name === "consumer") cpSync(join(root, "node_modules", "undici"), join(dir, "node_modules", "undici"), { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, version: "1.0.0" }));
+  return dir;
+}
+
+/** Runs a Node script inside a consumer project; resolves with its stdout, rejects with stderr. */
+export function runIn(dir, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: dir, env: { ...process.env, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${err.message}\n${stderr}`));
+      else resolve(stdout.trim());
+    });
+  });
 }
