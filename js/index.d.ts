@@ -73,7 +73,7 @@ export interface DexAuth {
    * ({@link KfpError.offeredConnectors} lists the ones it offers).
    * @defaultValue "local"
    */
-  connector?: string;
+  connector?: string | undefined;
 }
 
 /**
@@ -88,7 +88,7 @@ export interface ServiceAccountTokenAuth {
    * The path of the token file. The default is `$KF_PIPELINES_SA_TOKEN_PATH`, and if that is
    * not set, `/var/run/secrets/kubeflow/pipelines/token`. Must not be empty.
    */
-  path?: string;
+  path?: string | undefined;
 }
 
 /**
@@ -145,7 +145,7 @@ export interface KfpFetchInit extends RequestInit {
   /** Header names are lower-case. */
   headers: Record<string, string>;
   /** The request body, if there is one (JSON, or the Dex login form). */
-  body?: Uint8Array & BodyInit;
+  body?: Uint8Array & NonNullable<RequestInit["body"]>;
   /**
    * Redirects are never followed by `fetch`: the client handles each hop itself. That way the
    * cookie jar sees every `Set-Cookie`, and a password is never sent on a downgraded hop.
@@ -179,47 +179,49 @@ export interface KfpClientOptions {
    * How to authenticate.
    * @defaultValue `{ type: "none" }`
    */
-  auth?: KfpAuth;
+  auth?: KfpAuth | undefined;
   /**
    * The default namespace (Kubeflow profile) for `listExperiments` and `createExperiment` when
    * the call does not name one. Must not be empty.
    */
-  namespace?: string;
+  namespace?: string | undefined;
   /**
    * **Node only** (it needs the optional `undici` package). Accept any TLS certificate, for test
    * deployments. The setting applies to this client only; nothing process-wide changes. In a
    * browser, `createKfpClient` rejects with `KFP_UNSUPPORTED`.
    * @defaultValue false
    */
-  skipTlsVerify?: boolean;
+  skipTlsVerify?: boolean | undefined;
   /**
    * **Node only** (it needs the optional `undici` package). One or more PEM certificates to trust
    * in addition to the system CAs. Pass the PEM text, not a file name, e.g.
    * `fs.readFileSync("ca.pem", "utf8")`.
    */
-  caCert?: string;
+  caCert?: string | undefined;
   /**
    * The time limit for each HTTP request, in whole milliseconds (1 to 2^31 − 1). When it runs
    * out, the call fails with `KFP_TIMEOUT`. Without it, there is no limit.
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Extra headers sent on every request, e.g. `{ "kubeflow-userid": "user@example.com" }` when
    * talking straight to the API server. `Cookie` is not allowed: use `auth: { type: "cookies" }`.
    * `Authorization` is allowed only with `auth` type `"none"`.
    */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * The `fetch` to use. The default is `globalThis.fetch`. With `skipTlsVerify` or `caCert`, it
    * is called with an extra undici `dispatcher` in the init.
    */
-  fetch?: KfpFetch;
+  fetch?: KfpFetch | undefined;
   /**
    * Which KFP API to call. With `"auto"`, the client tries `v2beta1` and, on a server that does
    * not serve it, switches to `v1beta1` for good.
    * @defaultValue "auto"
    */
-  apiVersion?: "auto" | KfpApiVersion;
+  apiVersion?: "auto" | KfpApiVersion | undefined;
+  /** Cancels the first login (`KFP_ABORTED`). Later calls take their own `signal`. */
+  signal?: AbortSignal | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,44 +424,53 @@ export interface KfpFilter {
   predicates: KfpPredicate[];
 }
 
+/** Options every call takes. */
+export interface CallOptions {
+  /**
+   * Cancels the call: it rejects with `KFP_ABORTED`. Combined with `timeoutMs` when both are set.
+   * A new login that the call triggers is shared with other calls and is not cancelled.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** The parameters of {@link KfpClient.listExperiments}. Every field is optional. */
-export interface ListParams {
+export interface ListParams extends CallOptions {
   /** The namespace to list. It defaults to the client's {@link KfpClientOptions.namespace}. */
-  namespace?: string;
+  namespace?: string | undefined;
   /**
    * Items per page: a whole number ≥ 0. The server uses 20 when it is 0 or absent, and allows at
    * most 200.
    */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * `next_page_token` of the previous page. Pass the same `sortBy` and `filter` as that page, or
    * leave both out.
    */
-  pageToken?: string;
+  pageToken?: string | undefined;
   /** `"field"`, `"field asc"` or `"field desc"`, e.g. `"created_at desc"`. */
-  sortBy?: string;
+  sortBy?: string | undefined;
   /** A {@link KfpFilter}, or its JSON text. `""` means no filter. */
-  filter?: KfpFilter | string;
+  filter?: KfpFilter | string | undefined;
 }
 
 /** The options of {@link KfpClient.createExperiment}. */
-export interface CreateExperimentOptions {
-  description?: string;
+export interface CreateExperimentOptions extends CallOptions {
+  description?: string | undefined;
   /** The namespace to create it in. It defaults to the client's {@link KfpClientOptions.namespace}. */
-  namespace?: string;
+  namespace?: string | undefined;
 }
 
 /** One query value of {@link KfpClient.request}. `null` and `undefined` are skipped. */
 export type KfpQueryScalar = string | number | boolean | null | undefined;
 
 /** The options of {@link KfpClient.request}. */
-export interface KfpRequestOptions {
+export interface KfpRequestOptions extends CallOptions {
   /**
    * Query parameters, appended in order, with each key and value encoded once. An array repeats
    * the key. A KFP `filter` here is sent as you give it; {@link KfpClient.listExperiments} does
    * the filter's double encoding for you.
    */
-  query?: Record<string, KfpQueryScalar | ReadonlyArray<KfpQueryScalar>>;
+  query?: Record<string, KfpQueryScalar | ReadonlyArray<KfpQueryScalar>> | undefined;
   /**
    * A JSON body: plain objects, arrays, strings, numbers, booleans and `null`. It is sent with
    * `Content-Type: application/json`. A `GET` cannot have one.
@@ -523,7 +534,7 @@ export declare class KfpClient {
    * `GET {apiUrl}/apis/v2beta1/healthz` (or `/apis/v1beta1/healthz`): is KFP up, which version
    * is it, and is it in multi-user mode?
    */
-  healthz(): Promise<HealthzResponse>;
+  healthz(options?: CallOptions): Promise<HealthzResponse>;
 
   /**
    * Lists one page of experiments: `GET {apiUrl}/apis/v2beta1/experiments?namespace=…&page_size=…&page_token=…&sort_by=…&filter=…`.
@@ -533,10 +544,16 @@ export declare class KfpClient {
   listExperiments(params?: ListParams): Promise<ListExperimentsResponse>;
 
   /**
+   * Every experiment matching `params`, fetched page by page with `listExperiments` as you
+   * iterate: `for await (const e of kfp.iterateExperiments({ namespace: "team-1" })) …`.
+   */
+  iterateExperiments(params?: ListParams): AsyncGenerator<KfpExperiment, void, undefined>;
+
+  /**
    * Gets one experiment: `GET {apiUrl}/apis/v2beta1/experiments/{id}`.
    * @throws `KFP_NOT_FOUND` when there is no such experiment.
    */
-  getExperiment(id: string): Promise<KfpExperiment>;
+  getExperiment(id: string, options?: CallOptions): Promise<KfpExperiment>;
 
   /**
    * Creates an experiment: `POST {apiUrl}/apis/v2beta1/experiments` with
@@ -548,12 +565,12 @@ export declare class KfpClient {
   createExperiment(name: string, options?: CreateExperimentOptions): Promise<KfpExperiment>;
 
   /** Deletes an experiment: `DELETE {apiUrl}/apis/v2beta1/experiments/{id}`. Resolves to `undefined`. */
-  deleteExperiment(id: string): Promise<void>;
+  deleteExperiment(id: string, options?: CallOptions): Promise<void>;
 
   /**
    * Calls any KFP endpoint, with the client's session, retries and error handling:
    * `method {apiUrl}{path}?{query}`. For example: `request("GET", "/apis/v2beta1/runs", { query: { namespace } })`,
-   * `request("POST", `/apis/v2beta1/runs/${id}:terminate`)`.
+   * `request("POST", "/apis/v2beta1/runs/" + id + ":terminate")`.
    *
    * `path` starts with `/` and is used as given (encode ids yourself). It must not contain a
    * query (use `options.query`), `//`, `.` or `..` segments. This method does not switch API
@@ -591,8 +608,9 @@ export declare class KfpClient {
   /** How many Dex logins this client has made, counting the first. Always 0 for other auth types. */
   readonly loginCount: number;
   /**
-   * Dex auth: true when the last login produced a gateway session. It is false when the endpoint
-   * turned out to need no login at all. Always false for other auth types.
+   * True when the client sends credentials: a Dex session (false when the endpoint turned out to
+   * need no login at all), a bearer or service-account token, or session cookies. False for
+   * auth type `"none"`.
    */
   readonly authenticated: boolean;
 

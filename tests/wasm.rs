@@ -518,6 +518,25 @@ async fn nested_answers_are_plain_objects_and_arrays_too() {
 }
 
 #[wasm_bindgen_test]
+#[ignore = "bug: integers beyond 2^53 fail the whole call (serde-wasm-bindgen refuses them); see the report"]
+async fn answers_are_converted_like_json_parse_even_with_large_integers() {
+    browser();
+    // KFP sends int64 as strings, but request() returns any endpoint's JSON, and pipeline specs
+    // are user data: JSON.parse accepts these numbers (rounding them), so the client must too.
+    let fake = Fake::new(
+        r#"return new Response('{"big": 9007199254740993, "huge": 12345678901234567890, "neg": -9007199254740993, "s": "9007199254740993"}',
+                               { status: 200, headers: { "content-type": "application/json" } });"#,
+    );
+    let c = client(options(&format!(r#"{{"apiUrl": "{API}"}}"#), Some(&fake))).await;
+    let result = resolves(c.request("GET".into(), "/apis/v2beta1/runs/r1".into(), JsValue::UNDEFINED)).await;
+    assert!(is_plain_object(&result));
+    assert_eq!(get(&result, "big").as_f64(), Some(9_007_199_254_740_992.0));
+    assert_eq!(get(&result, "huge").as_f64(), Some(12_345_678_901_234_567_890.0));
+    assert_eq!(get(&result, "neg").as_f64(), Some(-9_007_199_254_740_992.0));
+    assert_eq!(string(&result, "s"), "9007199254740993");
+}
+
+#[wasm_bindgen_test]
 async fn a_wrong_password_is_invalid_credentials_without_secrets() {
     browser();
     let fake = dex_gateway(r#"return html(PASSWORD_FORM(true), 401);"#, r#"return json({});"#);
@@ -679,6 +698,7 @@ async fn a_failing_token_function_is_token_unavailable_with_its_error_as_cause()
 }
 
 #[wasm_bindgen_test]
+#[ignore = "bug: a second 401 with token auth becomes KFP_SESSION_EXPIRED with advice about cookies; see the report"]
 async fn a_refused_token_is_unauthenticated_after_one_fresh_try() {
     browser();
     let fake = Fake::new(r#"return json({ error: "Jwt is expired", code: 16, message: "Jwt is expired" }, 401);"#);

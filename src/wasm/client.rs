@@ -61,12 +61,15 @@ where
 #[wasm_bindgen(js_name = createKfpClient)]
 pub fn create_kfp_client(options: JsValue) -> Promise {
     let built = build(&options);
-    promise(async move { connect(built?).await })
+    promise(async move {
+        let (inner, signal) = built?;
+        connect(inner, signal).await
+    })
 }
 
-fn build(options: &JsValue) -> CallResult<Rc<Inner>> {
+fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
     let host = host::current();
-    let Parsed { options, token, fetch } = js_options::parse(options, host.as_ref())?;
+    let Parsed { options, token, fetch, signal } = js_options::parse(options, host.as_ref())?;
     let fetch = match &host {
         Some(h) if h.is_node() => h.make_fetch(fetch.as_ref(), options.skip_tls_verify, options.ca_cert.as_deref())?,
         _ => global_fetch(fetch.as_ref())?,
@@ -76,20 +79,23 @@ fn build(options: &JsValue) -> CallResult<Rc<Inner>> {
     if let Auth::Cookies { cookies } = &options.auth {
         let _ = ctx.jar.import_header(options.api.url(), cookies.expose());
     }
-    Ok(Rc::new(Inner {
+    // Credentials other than a Dex login are in use from the start.
+    let authenticated = !matches!(options.auth, Auth::None | Auth::Dex { .. });
+    let inner = Rc::new(Inner {
         transport: Transport { fetch, timeout_ms: options.timeout_ms, browser },
         options,
         token,
         ctx: RefCell::new(ctx),
         login: RefCell::new(None),
         logins: Cell::new(0),
-        authenticated: Cell::new(false),
-    }))
+        authenticated: Cell::new(authenticated),
+    });
+    Ok((inner, signal))
 }
 
-async fn connect(inner: Rc<Inner>) -> CallResult<JsValue> {
+async fn connect(inner: Rc<Inner>, signal: Option<JsValue>) -> CallResult<JsValue> {
     if matches!(inner.options.auth, Auth::Dex { .. }) {
-        inner.login().await?;
+        inner.login(signal.as_ref()).await?;
     }
     Ok(KfpClient { inner }.into())
 }
@@ -119,7 +125,7 @@ impl KfpClientManager {
 
 impl Inner {
     /// Runs the login state machine over the transport and installs the new session.
-    async fn login(self: &Rc<Self>) -> CallResult<()> {
+    async fn login(self: &Rc<Self>, signal: Option<&JsValue>) -> CallResult<()> {
         let Auth::Dex { username, password, connector } = &self.options.auth else {
             return Ok(());
         };
@@ -131,7 +137,7 @@ impl Inner {
         });
         let mut request = flow.start();
         loop {
-            let response = self.transport.send(&request).await?;
+            let response = self.transport.send(&request, signal).await?;
             match flow.handle_response(response)? {
                 Step::Send(next) => request = next,
                 Step::Done(session) => {
@@ -157,7 +163,8 @@ impl Inner {
                 None => {
                     let me = Rc::clone(self);
                     let p = future_to_promise(async move {
-                        let result = me.login().await;
+                        // A login shared by many calls is not cancelled by one caller's signal.
+                        let result = me.login(None).await;
                         *me.login.borrow_mut() = None;
                         result.map(|()| JsValue::UNDEFINED).map_err(Fail::into_js)
                     });
@@ -184,7 +191,12 @@ impl Inner {
     /// Sends an API request built by `build` for the API version in use, with everything every
     /// call shares (see the module docs). `versioned` is false for `request()`, whose path is
     /// the caller's.
-    async fn send_api(self: &Rc<Self>, versioned: bool, build: &dyn Fn(ApiVersion) -> Result<HttpRequest, Error>) -> CallResult<HttpResponse> {
+    async fn send_api(
+        self: &Rc<Self>,
+        versioned: bool,
+        signal: Option<&JsValue>,
+        build: &dyn Fn(ApiVersion) -> Result<HttpRequest, Error>,
+    ) -> CallResult<HttpResponse> {
         let mut retried_session = false;
         let mut retried_version = false;
         // A token fetched to decide on a retry is the one the retry sends.
@@ -199,7 +211,7 @@ impl Inner {
                 None => self.bearer().await?,
             };
             let request = self.ctx.borrow().prepare(build(version)?, token.as_ref());
-            let response = self.transport.send(&request).await?;
+            let response = self.transport.send(&request, signal).await?;
             self.ctx.borrow_mut().absorb(&response);
 
             if session_lost(&response) {
@@ -282,6 +294,11 @@ fn list_params(params: &JsValue) -> Result<ListParams, Error> {
     })
 }
 
+/// The `signal` of a per-call options object.
+fn call_signal(options: &JsValue) -> Result<Option<JsValue>, Error> {
+    Bag::new(options, "options")?.signal("signal")
+}
+
 fn required_id(id: &JsValue, name: &str) -> Result<String, Error> {
     id.as_string().ok_or_else(|| Error::InvalidArgType { name: name.into(), expected: "of type string".into(), actual: if id.is_undefined() { "undefined".into() } else { format!("type {}", id.js_typeof().as_string().unwrap_or_default()) } })
 }
@@ -289,11 +306,13 @@ fn required_id(id: &JsValue, name: &str) -> Result<String, Error> {
 #[wasm_bindgen]
 impl KfpClient {
     /// `GET /apis/v2beta1/healthz` (v1beta1 on older servers): `multi_user` and versions.
-    pub fn healthz(&self) -> Promise {
+    pub fn healthz(&self, options: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
+        let signal = call_signal(&options);
         promise(async move {
+            let signal = signal?;
             let base = inner.options.api.clone();
-            let response = inner.send_api(true, &|v| kfp::healthz(&base, v)).await?;
+            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::healthz(&base, v)).await?;
             to_js(&kfp::decode_json(&response)?)
         })
     }
@@ -302,25 +321,25 @@ impl KfpClient {
     #[wasm_bindgen(js_name = listExperiments)]
     pub fn list_experiments(&self, params: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
-        let parsed = list_params(&params);
+        let parsed = list_params(&params).and_then(|p| Ok((p, Bag::new(&params, "params")?.signal("signal")?)));
         promise(async move {
-            let mut p = parsed?;
+            let (mut p, signal) = parsed?;
             p.namespace = inner.namespace(p.namespace);
             let base = inner.options.api.clone();
-            let response = inner.send_api(true, &|v| kfp::list_experiments(&base, v, &p)).await?;
+            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::list_experiments(&base, v, &p)).await?;
             to_js(&kfp::decode_list(&response, "experiments")?)
         })
     }
 
     /// Gets one experiment by id.
     #[wasm_bindgen(js_name = getExperiment)]
-    pub fn get_experiment(&self, id: JsValue) -> Promise {
+    pub fn get_experiment(&self, id: JsValue, options: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
-        let id = required_id(&id, "id");
+        let args = required_id(&id, "id").and_then(|id| Ok((id, call_signal(&options)?)));
         promise(async move {
-            let id = id?;
+            let (id, signal) = args?;
             let base = inner.options.api.clone();
-            let response = inner.send_api(true, &|v| kfp::get_experiment(&base, v, &id)).await?;
+            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::get_experiment(&base, v, &id)).await?;
             to_js(&kfp::decode_json(&response)?)
         })
     }
@@ -332,14 +351,14 @@ impl KfpClient {
         let args = (|| {
             let name = required_id(&name, "name")?;
             let bag = Bag::new(&options, "options")?;
-            Ok::<_, Error>((name, bag.string("description")?, bag.string("namespace")?))
+            Ok::<_, Error>((name, bag.string("description")?, bag.string("namespace")?, bag.signal("signal")?))
         })();
         promise(async move {
-            let (name, description, namespace) = args?;
+            let (name, description, namespace, signal) = args?;
             let namespace = inner.namespace(namespace);
             let base = inner.options.api.clone();
             let response = inner
-                .send_api(true, &|v| kfp::create_experiment(&base, v, &name, description.as_deref(), namespace.as_deref()))
+                .send_api(true, signal.as_ref(), &|v| kfp::create_experiment(&base, v, &name, description.as_deref(), namespace.as_deref()))
                 .await?;
             to_js(&kfp::decode_json(&response)?)
         })
@@ -347,13 +366,13 @@ impl KfpClient {
 
     /// Deletes an experiment by id.
     #[wasm_bindgen(js_name = deleteExperiment)]
-    pub fn delete_experiment(&self, id: JsValue) -> Promise {
+    pub fn delete_experiment(&self, id: JsValue, options: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
-        let id = required_id(&id, "id");
+        let args = required_id(&id, "id").and_then(|id| Ok((id, call_signal(&options)?)));
         promise(async move {
-            let id = id?;
+            let (id, signal) = args?;
             let base = inner.options.api.clone();
-            let response = inner.send_api(true, &|v| kfp::delete_experiment(&base, v, &id)).await?;
+            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::delete_experiment(&base, v, &id)).await?;
             kfp::decode_empty(&response)?;
             Ok(JsValue::UNDEFINED)
         })
@@ -371,12 +390,12 @@ impl KfpClient {
             let path = required_id(&path, "path")?;
             let bag = Bag::new(&options, "options")?;
             let query = query_pairs(bag.object("query")?)?;
-            Ok::<_, Error>((method, path, query, bag.json("body")?))
+            Ok::<_, Error>((method, path, query, bag.json("body")?, bag.signal("signal")?))
         })();
         promise(async move {
-            let (method, path, query, body) = args?;
+            let (method, path, query, body, signal) = args?;
             let base = inner.options.api.clone();
-            let response = inner.send_api(false, &|_| kfp::raw(&base, method, &path, &query, body.as_ref())).await?;
+            let response = inner.send_api(false, signal.as_ref(), &|_| kfp::raw(&base, method, &path, &query, body.as_ref())).await?;
             decode_any(&response)
         })
     }
@@ -419,7 +438,8 @@ impl KfpClient {
         self.inner.logins.get()
     }
 
-    /// False when the endpoint needed no login at all.
+    /// True when the client sends credentials: a Dex session (false when the endpoint needed no
+    /// login at all), a token or session cookies.
     #[wasm_bindgen(getter)]
     pub fn authenticated(&self) -> bool {
         self.inner.authenticated.get()

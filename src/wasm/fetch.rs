@@ -40,7 +40,11 @@ impl Transport {
     ///
     /// # Errors
     /// `Timeout`, `Aborted`, `Tls` or `Network`, with the JS error as `cause`.
-    pub async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, Fail> {
+    pub async fn send(&self, req: &HttpRequest, signal: Option<&JsValue>) -> Result<HttpResponse, Fail> {
+        let url = redact_url(&req.url);
+        if signal.is_some_and(is_aborted) {
+            return Err(Error::Aborted { url }.into());
+        }
         let init = Object::new();
         set(&init, "method", &req.method.as_str().into());
         let headers = Object::new();
@@ -55,11 +59,10 @@ impl Transport {
         if self.browser {
             set(&init, "credentials", &"include".into());
         }
-        if let Some(signal) = self.timeout_ms.and_then(timeout_signal) {
+        if let Some(signal) = combine(signal, self.timeout_ms.and_then(timeout_signal)) {
             set(&init, "signal", &signal);
         }
-        let url = redact_url(&req.url);
-        let fail = |e: JsValue| self.classify(&url, e);
+        let fail = |e: JsValue| self.classify(&url, e, signal);
         let pending = self
             .fetch
             .call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url.as_str()), &init)
@@ -83,13 +86,15 @@ impl Transport {
         Ok(HttpResponse { url: req.url.clone(), status, headers, set_cookies, body })
     }
 
-    fn classify(&self, url: &str, err: JsValue) -> Fail {
+    fn classify(&self, url: &str, err: JsValue, signal: Option<&JsValue>) -> Fail {
         let name = js_field(&err, "name").as_string().unwrap_or_default();
         let cause = js_field(&err, "cause");
         let cause_code = js_code(&cause).or_else(|| js_code(&err)).unwrap_or_default();
         let message = js_field(&err, "message").as_string().unwrap_or_default();
         let url = url.to_owned();
-        let core = if name == "TimeoutError" {
+        let core = if signal.is_some_and(is_aborted) {
+            Error::Aborted { url }
+        } else if name == "TimeoutError" {
             Error::Timeout { url, ms: self.timeout_ms.unwrap_or(0) }
         } else if name == "AbortError" {
             Error::Aborted { url }
@@ -102,6 +107,27 @@ impl Transport {
             Error::Network { url, message: detail.chars().take(200).collect() }
         };
         Fail::with_cause(core, err)
+    }
+}
+
+/// `signal.aborted`.
+pub fn is_aborted(signal: &JsValue) -> bool {
+    Reflect::get(signal, &"aborted".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// The caller's signal and the timeout as one: `AbortSignal.any` where the platform has it
+/// (Node ≥ 20.3), else the caller's signal alone.
+fn combine(user: Option<&JsValue>, timeout: Option<JsValue>) -> Option<JsValue> {
+    match (user, timeout) {
+        (None, t) => t,
+        (Some(u), None) => Some(u.clone()),
+        (Some(u), Some(t)) => {
+            let any = Reflect::get(&js_sys::global(), &"AbortSignal".into())
+                .ok()
+                .and_then(|ctor| Reflect::get(&ctor, &"any".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()).map(|f| (ctor, f)));
+            let both: Array = [u.clone(), t].into_iter().collect();
+            any.and_then(|(ctor, f)| f.call1(&ctor, &both).ok()).or_else(|| Some(u.clone()))
+        }
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Parsed {
     pub options: ClientOptions,
     pub token: TokenSource,
     pub fetch: Option<Function>,
+    /// Aborts the first login.
+    pub signal: Option<JsValue>,
 }
 
 /// Node's way of describing a received value in `ERR_INVALID_ARG_TYPE` messages, without
@@ -153,6 +155,20 @@ impl<'a> Bag<'a> {
         }
     }
 
+    /// An `AbortSignal` (anything with a boolean `aborted`, so polyfills work too).
+    pub fn signal(&self, key: &str) -> Result<Option<JsValue>, Error> {
+        let v = self.raw(key);
+        if Self::absent(&v) {
+            return Ok(None);
+        }
+        let aborted = if v.is_object() { Reflect::get(&v, &"aborted".into()).ok() } else { None };
+        if aborted.is_some_and(|a| a.as_bool().is_some()) {
+            Ok(Some(v))
+        } else {
+            Err(type_error(&self.name(key), "an instance of AbortSignal", &v, false))
+        }
+    }
+
     /// Any JSON-like value, as serde_json.
     pub fn json(&self, key: &str) -> Result<Option<serde_json::Value>, Error> {
         let v = self.raw(key);
@@ -251,6 +267,7 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
     let timeout_ms = bag.number("timeoutMs")?.map(check::check_timeout).transpose()?;
     let api_version = bag.string("apiVersion")?.map(|v| check::check_api_version(&v)).transpose()?.flatten();
     let fetch = bag.function("fetch")?;
+    let signal = bag.signal("signal")?;
 
     let mut headers = Vec::new();
     if let Some(h) = bag.object("headers")? {
@@ -270,5 +287,6 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
         options: ClientOptions { api, auth, namespace, skip_tls_verify, ca_cert, timeout_ms, headers, api_version },
         token,
         fetch,
+        signal,
     })
 }

@@ -282,3 +282,19 @@ async function listResult(kfp: KfpClient): Promise<void> {
 }
 
 export { entryPoints, methods, errors, mistakes, listResult };
+
+// Per-call signals and the list iterator.
+export async function signalsAndIteration(kfp: KfpClient): Promise<number> {
+  const controller = new AbortController();
+  await kfp.healthz({ signal: controller.signal });
+  await kfp.getExperiment("id", { signal: AbortSignal.timeout(1000) });
+  await kfp.deleteExperiment("id", { signal: controller.signal });
+  await kfp.request("GET", "/apis/v2beta1/runs", { signal: controller.signal });
+  let n = 0;
+  for await (const e of kfp.iterateExperiments({ namespace: "team-1", pageSize: 50 })) {
+    if ((e.experiment_id ?? e.id) !== undefined) n += 1;
+  }
+  // @ts-expect-error a signal is an AbortSignal
+  await kfp.healthz({ signal: "soon" });
+  return n;
+}
