@@ -316,6 +316,7 @@ impl fmt::Display for Error {
                 f,
                 "TLS failed for {url}: {message}. Pass the gateway's CA as caCert, or skipTlsVerify: true for a test deployment."
             ),
+            Error::Timeout { url, ms: 0 } => write!(f, "The request to {url} timed out. Check the gateway, or set timeoutMs."),
             Error::Timeout { url, ms } => {
                 write!(f, "No answer from {url} within {ms} ms. Raise timeoutMs or check the gateway.")
             }

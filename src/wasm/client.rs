@@ -9,7 +9,6 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -44,10 +43,12 @@ struct Inner {
 
 type CallResult<T> = Result<T, Fail>;
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Fail> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| Fail::from(Error::UnexpectedResponse { status: 200, url: String::new(), what: "the answer could not be converted to a JS value".into() }))
+/// A decoded answer as a plain JS value, exactly as `JSON.parse` would give it (plain objects
+/// and arrays; integers beyond 2^53 rounded rather than refused).
+fn to_js(value: &serde_json::Value) -> Result<JsValue, Fail> {
+    let unconvertible = || Fail::from(Error::UnexpectedResponse { status: 200, url: "the KFP answer".into(), what: "the answer could not be converted to a JS value".into() });
+    let text = serde_json::to_string(value).map_err(|_| unconvertible())?;
+    js_sys::JSON::parse(&text).map_err(|_| unconvertible())
 }
 
 fn promise<F>(future: F) -> Promise
@@ -216,7 +217,11 @@ impl Inner {
 
             if session_lost(&response) {
                 if retried_session {
-                    return Err(self.session_error(&response));
+                    return Err(match self.options.auth {
+                        // A refused token is KFP's (or the gateway's) answer, not a lost session.
+                        Auth::Bearer | Auth::ServiceAccountToken { .. } => kfp::decode_error(&response).into(),
+                        _ => self.session_error(&response),
+                    });
                 }
                 retried_session = true;
                 match &self.options.auth {

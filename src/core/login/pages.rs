@@ -45,7 +45,9 @@ pub struct ConnectorLink {
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     // The patterns are string constants in this file, compiled by every unit test below; no
-    // user or server input reaches `Regex::new`.
+    // user or server input reaches `Regex::new`. They are written for the regex crate without
+    // its Unicode tables (smaller wasm): ASCII case folding `(?i-u:…)`, ASCII word boundaries
+    // `(?-u:\b)`, and HTML's own white space `[\t\n\x0C\r ]`.
     #[allow(clippy::expect_used)]
     cell.get_or_init(|| Regex::new(pattern).expect("constant regex pattern compiles"))
 }
@@ -53,7 +55,7 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 fn form_tags(html: &str) -> impl Iterator<Item = (&str, &str)> {
     // (opening tag, content up to </form> or end)
     static FORM: OnceLock<Regex> = OnceLock::new();
-    let form = re(&FORM, r"(?is)<form\b[^>]*>");
+    let form = re(&FORM, r"<(?i-u:form)(?-u:\b)[^>]*>");
     form.find_iter(html).map(move |m| {
         let rest = &html[m.end()..];
         let end = rest.to_ascii_lowercase().find("</form").unwrap_or(rest.len());
@@ -64,7 +66,7 @@ fn form_tags(html: &str) -> impl Iterator<Item = (&str, &str)> {
 /// The value of attribute `name` in a tag, HTML-unescaped.
 fn attr(tag: &str, name: &str) -> Option<String> {
     static ATTR: OnceLock<Regex> = OnceLock::new();
-    let attr_re = re(&ATTR, r#"(?is)\s([a-z_:][-a-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#);
+    let attr_re = re(&ATTR, r#"[\t\n\x0C\r ]((?i-u:[a-z_:][-a-z0-9_:.]*))[\t\n\x0C\r ]*=[\t\n\x0C\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\x0C\r "'>]+))"#);
     attr_re.captures_iter(tag).find_map(|c| {
         let key = c.get(1)?.as_str();
         if !key.eq_ignore_ascii_case(name) {
@@ -77,7 +79,7 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 
 fn input_tags(html: &str) -> impl Iterator<Item = &str> {
     static INPUT: OnceLock<Regex> = OnceLock::new();
-    re(&INPUT, r"(?is)<(?:input|button)\b[^>]*>").find_iter(html).map(|m| m.as_str())
+    re(&INPUT, r"<(?i-u:input|button)(?-u:\b)[^>]*>").find_iter(html).map(|m| m.as_str())
 }
 
 /// Finds the `<input>` named `name` and returns its value (empty when it has none).
@@ -151,7 +153,7 @@ pub fn sign_in_form(html: &str) -> Option<SignInForm> {
 /// Connector links of Dex's selection page: `<a href="…/auth/<id>?…">`.
 pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
     static LINK: OnceLock<Regex> = OnceLock::new();
-    let link = re(&LINK, r#"(?is)<a\b[^>]*\shref\s*=\s*(?:"([^"]*)"|'([^']*)')"#);
+    let link = re(&LINK, r#"<(?i-u:a)(?-u:\b)[^>]*[\t\n\x0C\r ](?i-u:href)[\t\n\x0C\r ]*=[\t\n\x0C\r ]*(?:"([^"]*)"|'([^']*)')"#);
     let mut out: Vec<ConnectorLink> = Vec::new();
     for c in link.captures_iter(html) {
         let Some(raw) = c.get(1).or_else(|| c.get(2)) else { continue };
@@ -169,7 +171,7 @@ pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
 /// The text of `<title>`, for error messages.
 pub fn title(html: &str) -> Option<String> {
     static TITLE: OnceLock<Regex> = OnceLock::new();
-    let t = re(&TITLE, r"(?is)<title[^>]*>(.*?)</title>");
+    let t = re(&TITLE, r"(?s)<(?i-u:title)[^>]*>(.*?)</(?i-u:title)>");
     let text = unescape(t.captures(html)?.get(1)?.as_str().trim());
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!text.is_empty()).then(|| text.chars().take(120).collect())
@@ -178,7 +180,7 @@ pub fn title(html: &str) -> Option<String> {
 /// The text of Dex's error box or an error page's main message, tags removed, for messages.
 pub fn error_text(html: &str) -> Option<String> {
     static BOX: OnceLock<Regex> = OnceLock::new();
-    let boxed = re(&BOX, r#"(?is)<div[^>]*(?:id="login-error"|class="[^"]*(?:dex-error-box|error)[^"]*")[^>]*>(.*?)</div>"#);
+    let boxed = re(&BOX, r#"(?s)<(?i-u:div)[^>]*(?:id="login-error"|class="[^"]*(?:dex-error-box|error)[^"]*")[^>]*>(.*?)</(?i-u:div)>"#);
     let raw = boxed.captures(html).and_then(|c| c.get(1)).map(|m| m.as_str())?;
     Some(strip_tags(raw))
 }
@@ -318,6 +320,20 @@ mod tests {
         assert_eq!(unescape("a&amp;b&#39;c&#x2F;d&lt;"), "a&b'c/d<");
         assert_eq!(unescape("&unknown; & &#xZZ; &"), "&unknown; & &#xZZ; &");
         assert_eq!(title("<title>\n Dex \n</title>").as_deref(), Some("Dex"));
+    }
+
+    #[test]
+    fn tag_and_attribute_names_are_case_insensitive() {
+        let page = "<FORM METHOD=POST\n\tACTION='/dex/auth/local?req=abc'><INPUT NAME=login TYPE=text><Input Type=\"PASSWORD\" Name=\"password\"></FORM>\
+                    <A HREF=\"/dex/auth/ldap?x=1\">LDAP</A><TITLE>Dex</TITLE>";
+        let f = password_form(page).unwrap();
+        assert_eq!(f.action.as_deref(), Some("/dex/auth/local?req=abc"));
+        assert_eq!(f.password_field, "password");
+        assert_eq!(connector_links(page)[0].id, "ldap");
+        assert_eq!(title(page).as_deref(), Some("Dex"));
+        // `<formx>` and `<abbr>` are not forms or links
+        assert!(password_form("<formx><input type=password name=p></formx>").is_none());
+        assert!(connector_links("<abbr href=\"/auth/x\">").is_empty());
     }
 
     #[test]
