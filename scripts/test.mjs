@@ -6,11 +6,14 @@
 //  5. tsc -p tests/types              the TypeScript declarations
 // Ends with one line "N passed, N failed" over all suites.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const tmp = join(root, "tests", "js", ".tmp");
+// Outside the repository, so that the consumers resolve nothing from its node_modules (the
+// "no undici" consumer must really lack undici).
+const tmp = mkdtempSync(join(tmpdir(), "kfp-wasm-test-"));
 const totals = { passed: 0, failed: 0 };
 
 function run(title, cmd, args, { cwd = root, env = {}, count } = {}) {
@@ -43,8 +46,6 @@ const nodeCount = (out) => {
 run("core (host)", "cargo", ["test", "--quiet"], { count: cargoCount });
 run("binding (wasm, Node)", "wasm-pack", ["test", "--node", "--release", "--", "--test", "wasm"], { count: cargoCount });
 
-rmSync(tmp, { recursive: true, force: true });
-mkdirSync(tmp, { recursive: true });
 run("pack", "npm", ["pack", "--pack-destination", tmp]);
 const tarball = join(tmp, readdirSync(tmp).find((f) => f.endsWith(".tgz")));
 for (const [name, extra] of [["consumer", ["undici@6"]], ["consumer-no-undici", []]]) {
@@ -61,4 +62,5 @@ run("JS API against the sandbox", process.execPath, ["--test", "--test-reporter=
 });
 run("TypeScript declarations", join(root, "node_modules", ".bin", "tsc"), ["-p", join("tests", "types")]);
 
+rmSync(tmp, { recursive: true, force: true });
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);

@@ -11,9 +11,10 @@
 //!
 //! `Debug` prints cookie names only, never values.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use cookie_store::{CookieError, CookieStore, RawCookie};
+use cookie_store::{Cookie as StoredCookie, CookieError, CookieStore, RawCookie, StoreAction};
 use url::{Host, Url};
 
 use crate::core::error::CookieRejection;
@@ -26,9 +27,21 @@ pub struct Rejected {
     pub rejection: CookieRejection,
 }
 
+/// Browser limits (RFC 6265 §6.1 asks for at least 4096 bytes per cookie and 50 per domain;
+/// Chromium keeps 180 per domain and 3300 in all). Past them the oldest cookies go, so a
+/// hostile server cannot grow the jar, or our requests, without bound.
+pub const MAX_COOKIE_BYTES: usize = 4096;
+pub const MAX_COOKIES_PER_DOMAIN: usize = 180;
+pub const MAX_COOKIES: usize = 3000;
+
+type CookieKey = (String, String, String);
+
 #[derive(Default, Clone)]
 pub struct CookieJar {
     store: CookieStore,
+    /// When each (domain, path, name) was first stored, for evicting the oldest.
+    born: HashMap<CookieKey, u64>,
+    clock: u64,
 }
 
 /// True for origins browsers treat as secure for cookies: https, or a loopback host.
@@ -62,13 +75,48 @@ impl CookieJar {
                 });
             }
         }
+        self.enforce_limits();
         rejected
+    }
+
+    /// Evicts the oldest cookies past the per-domain and total limits.
+    fn enforce_limits(&mut self) {
+        let keys: Vec<CookieKey> = self.store.iter_unexpired().map(key_of).collect();
+        if self.born.len() > 2 * keys.len() + 64 {
+            let live: std::collections::HashSet<&CookieKey> = keys.iter().collect();
+            self.born.retain(|k, _| live.contains(k));
+        }
+        if keys.len() <= MAX_COOKIES_PER_DOMAIN {
+            return;
+        }
+        let mut by_age: Vec<(u64, &CookieKey)> = keys.iter().map(|k| (self.born.get(k).copied().unwrap_or(0), k)).collect();
+        by_age.sort();
+        let mut per_domain: HashMap<&str, usize> = HashMap::new();
+        for (_, (domain, _, _)) in &by_age {
+            *per_domain.entry(domain.as_str()).or_default() += 1;
+        }
+        let mut total = by_age.len();
+        let mut evict = Vec::new();
+        for (_, key) in &by_age {
+            let count = per_domain.entry(key.0.as_str()).or_default();
+            if *count > MAX_COOKIES_PER_DOMAIN || total > MAX_COOKIES {
+                *count -= 1;
+                total -= 1;
+                evict.push((*key).clone());
+            }
+        }
+        for (domain, path, name) in &evict {
+            self.store.remove(domain, path, name);
+        }
     }
 
     fn store_one(&mut self, url: &Url, line: &str) -> Result<(), (String, CookieRejection)> {
         let cookie = RawCookie::parse(line.to_owned())
             .map_err(|_| (cookie_name(line), CookieRejection::Malformed))?;
         let name = cookie.name().to_owned();
+        if name.len() + cookie.value().len() > MAX_COOKIE_BYTES {
+            return Err((name.chars().take(64).collect(), CookieRejection::TooLarge));
+        }
         let secure_origin = is_secure_origin(url);
         let secure_flag = cookie.secure().unwrap_or(false);
         if secure_flag && !secure_origin {
@@ -86,13 +134,20 @@ impl CookieJar {
             }
         }
         let domain = cookie.domain().map(str::to_owned);
-        match self.store.insert_raw(&cookie, url) {
+        let refused = |e: CookieError| match e {
+            CookieError::DomainMismatch => CookieRejection::DomainMismatch { domain: domain.clone().unwrap_or_default() },
+            _ => CookieRejection::Malformed,
+        };
+        let stored = StoredCookie::try_from_raw_cookie(&cookie, url).map_err(|e| (name.clone(), refused(e)))?.into_owned();
+        let key = key_of(&stored);
+        match self.store.insert(stored, url) {
+            Ok(StoreAction::Inserted) => {
+                self.clock += 1;
+                self.born.insert(key, self.clock);
+                Ok(())
+            }
             Ok(_) | Err(CookieError::Expired) => Ok(()),
-            Err(CookieError::DomainMismatch) => Err((
-                name,
-                CookieRejection::DomainMismatch { domain: domain.unwrap_or_default() },
-            )),
-            Err(_) => Err((name, CookieRejection::Malformed)),
+            Err(e) => Err((name, refused(e))),
         }
     }
 
@@ -138,6 +193,11 @@ impl CookieJar {
         self.store.matches(url).iter().map(|c| c.name().to_owned()).collect()
     }
 
+    /// The values of all unexpired cookies: what error messages must never quote.
+    pub fn values(&self) -> Vec<String> {
+        self.store.iter_unexpired().map(|c| c.value().to_owned()).filter(|v| !v.is_empty()).collect()
+    }
+
     /// Names of all unexpired cookies, with their domain.
     pub fn names(&self) -> Vec<(String, String)> {
         self.store
@@ -152,7 +212,13 @@ impl CookieJar {
 
     pub fn clear(&mut self) {
         self.store.clear();
+        self.born.clear();
     }
+}
+
+/// Where the store keeps a cookie: (domain, path, name).
+fn key_of(c: &StoredCookie<'_>) -> CookieKey {
+    (c.domain.as_cow().map(|d| d.into_owned()).unwrap_or_default(), String::from(&c.path), c.name().to_owned())
 }
 
 /// The name part of a cookie line, for messages (never the value).
@@ -277,6 +343,25 @@ mod tests {
         assert_eq!(bad, vec!["broken".to_string()]);
         assert_eq!(jar.header_for(&url("https://kf.example.com/pipeline/apis/v2beta1/x")).unwrap().len(), "authservice_session=abc; other=x=y".len());
         assert!(jar.header_for(&url("https://evil.example.com/")).is_none());
+    }
+
+    #[test]
+    fn limits_evict_the_oldest_and_refuse_giants() {
+        let mut jar = CookieJar::new();
+        let u = url("http://h/");
+        jar.store(&u, &lines(&["session=keep; Path=/"]));
+        let flood: Vec<String> = (0..500).map(|i| format!("junk{i}=x; Path=/")).collect();
+        jar.store(&u, &flood);
+        let names = jar.names_for(&u);
+        assert_eq!(names.len(), MAX_COOKIES_PER_DOMAIN);
+        assert!(!names.contains(&"session".to_owned()), "the oldest went first");
+        assert!(names.contains(&"junk499".to_owned()));
+        let giant = format!("big={}; Path=/", "v".repeat(MAX_COOKIE_BYTES));
+        let r = jar.store(&u, &[giant]);
+        assert_eq!(r[0].rejection, CookieRejection::TooLarge);
+        // another domain has its own budget
+        jar.store(&url("http://other/"), &lines(&["mine=1; Path=/"]));
+        assert_eq!(jar.names_for(&url("http://other/")), ["mine"]);
     }
 
     #[test]

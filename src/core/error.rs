@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::core::secret::scrub_keeping;
+
 /// The stable codes. `as_str()` is what JS sees as `error.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
@@ -112,6 +114,8 @@ pub enum CookieRejection {
     InvalidHostPrefix,
     /// The header could not be parsed.
     Malformed,
+    /// Name and value exceed 4096 bytes.
+    TooLarge,
 }
 
 impl fmt::Display for CookieRejection {
@@ -127,6 +131,7 @@ impl fmt::Display for CookieRejection {
                 f.write_str("its __Host- name requires Path=/ and no Domain attribute")
             }
             CookieRejection::Malformed => f.write_str("the Set-Cookie header is malformed"),
+            CookieRejection::TooLarge => f.write_str("it is larger than 4096 bytes"),
         }
     }
 }
@@ -219,6 +224,39 @@ impl Error {
             Error::Api { grpc_code, .. } => *grpc_code,
             _ => None,
         }
+    }
+
+    /// The same error with every secret in `secrets` removed from the text it quotes from
+    /// servers (see [`crate::core::secret::scrub`]). The binding applies it to every error it
+    /// hands to JS, with the client's password, token and cookie values.
+    #[must_use]
+    pub fn scrubbed(mut self, secrets: &[&str], keep: &[&str]) -> Self {
+        if secrets.is_empty() {
+            return self;
+        }
+        let clean = |s: &mut String| *s = scrub_keeping(s, secrets, keep);
+        match &mut self {
+            Error::InvalidArgValue { reason, .. } | Error::TokenUnavailable { reason } => clean(reason),
+            Error::LoginFailed { reason, url, .. } => {
+                clean(reason);
+                clean(url);
+            }
+            Error::Api { message, url, .. } => {
+                clean(message);
+                clean(url);
+            }
+            Error::UnexpectedResponse { what, url, .. } => {
+                clean(what);
+                clean(url);
+            }
+            Error::Network { message, url } | Error::Tls { message, url } => {
+                clean(message);
+                clean(url);
+            }
+            Error::InvalidCredentials { url, .. } | Error::InsecureTransport { url } | Error::SessionExpired { url, .. } => clean(url),
+            _ => {}
+        }
+        self
     }
 
     pub fn login_failed(step: &str, url: &str, status: Option<u16>, reason: impl Into<String>) -> Self {
@@ -356,6 +394,12 @@ mod tests {
         assert_eq!(err(503).code(), ErrorCode::ServerError);
         assert_eq!(err(418).code(), ErrorCode::HttpError);
         assert_eq!(err(404).status(), Some(404));
+    }
+
+    #[test]
+    fn scrubbed_removes_echoed_secrets() {
+        let e = Error::Api { status: 400, url: "u".into(), grpc_code: Some(3), message: "bad cookie _oauth2=c2VjcmV0|1|sig".into() };
+        assert_eq!(e.scrubbed(&["c2VjcmV0|1|sig"], &[]).to_string(), "KFP answered HTTP 400 for u (gRPC code 3): bad cookie _oauth2=[redacted]");
     }
 
     #[test]

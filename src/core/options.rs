@@ -172,9 +172,12 @@ pub fn check_cookie_string(cookies: &str) -> Result<Secret> {
     if pairs.is_empty() {
         return Err(invalid("auth.cookies", "it must hold at least one name=value pair"));
     }
-    if let Some(bad) = pairs.iter().find(|p| !p.contains('=') || p.starts_with('=')) {
-        let name: String = bad.split('=').next().unwrap_or_default().chars().take(40).collect();
-        return Err(invalid("auth.cookies", format!("\"{name}\" is not a name=value pair (expected \"name=value; name2=value2\")")));
+    if let Some(position) = pairs.iter().position(|p| !p.contains('=') || p.starts_with('=')) {
+        // Name the position, never the text: a value pasted without its name is a secret.
+        return Err(invalid(
+            "auth.cookies",
+            format!("pair {} of {} is not name=value (expected \"name=value; name2=value2\")", position + 1, pairs.len()),
+        ));
     }
     Ok(Secret::new(cookies))
 }
@@ -224,7 +227,8 @@ mod tests {
     fn cookie_strings() {
         assert!(check_cookie_string("authservice_session=abc; other=1").is_ok());
         let err = check_cookie_string("oops; a=b").unwrap_err();
-        assert!(err.to_string().contains("oops"));
+        assert!(err.to_string().contains("pair 1 of 2"));
+        assert!(!err.to_string().contains("oops"), "a bare value is never echoed");
         assert!(check_cookie_string(" ; ").is_err());
         // the value is never echoed
         let err = check_cookie_string("=secretvalue").unwrap_err();

@@ -39,6 +39,8 @@ struct Inner {
     login: RefCell<Option<Promise>>,
     logins: Cell<u32>,
     authenticated: Cell<bool>,
+    /// The bearer token last sent (from a function or a file), so errors never quote it.
+    last_token: RefCell<Option<Secret>>,
 }
 
 type CallResult<T> = Result<T, Fail>;
@@ -58,13 +60,24 @@ where
     future_to_promise(async move { future.await.map_err(Fail::into_js) })
 }
 
+/// A call's promise, with every error scrubbed of the client's secrets on its way out: servers
+/// may echo a cookie or token back in an error body.
+fn guarded<F>(inner: &Rc<Inner>, future: F) -> Promise
+where
+    F: std::future::Future<Output = CallResult<JsValue>> + 'static,
+{
+    let inner = Rc::clone(inner);
+    future_to_promise(async move { future.await.map_err(|fail| inner.scrub(fail).into_js()) })
+}
+
 /// Validates the options, builds the client and logs in when the auth type needs it.
 #[wasm_bindgen(js_name = createKfpClient)]
 pub fn create_kfp_client(options: JsValue) -> Promise {
     let built = build(&options);
     promise(async move {
         let (inner, signal) = built?;
-        connect(inner, signal).await
+        let scrubber = Rc::clone(&inner);
+        connect(inner, signal).await.map_err(|fail| scrubber.scrub(fail))
     })
 }
 
@@ -90,6 +103,7 @@ fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
         login: RefCell::new(None),
         logins: Cell::new(0),
         authenticated: Cell::new(authenticated),
+        last_token: RefCell::new(None),
     });
     Ok((inner, signal))
 }
@@ -211,6 +225,9 @@ impl Inner {
                 Some(token) => token,
                 None => self.bearer().await?,
             };
+            if token.is_some() {
+                self.last_token.replace(token.clone());
+            }
             let request = self.ctx.borrow().prepare(build(version)?, token.as_ref());
             let response = self.transport.send(&request, signal).await?;
             self.ctx.borrow_mut().absorb(&response);
@@ -254,6 +271,38 @@ impl Inner {
                 }
             }
             return Ok(response);
+        }
+    }
+
+    /// Every secret this client holds: what no error may quote.
+    fn secrets(&self) -> Vec<String> {
+        let mut secrets = self.ctx.borrow().jar.values();
+        match &self.options.auth {
+            Auth::Dex { password, .. } => secrets.push(password.expose().to_owned()),
+            Auth::Cookies { cookies } => secrets.extend(cookies.expose().split(';').filter_map(|p| p.split_once('=')).map(|(_, v)| v.trim().to_owned())),
+            _ => {}
+        }
+        if let TokenSource::Static(token) = &self.token {
+            secrets.push(token.expose().to_owned());
+        }
+        if let Some(token) = &*self.last_token.borrow() {
+            secrets.push(token.expose().to_owned());
+        }
+        secrets
+    }
+
+    fn scrub(&self, fail: Fail) -> Fail {
+        match fail {
+            Fail::Core(e, cause) => {
+                let secrets = self.secrets();
+                let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                let keep: Vec<&str> = match &self.options.auth {
+                    Auth::Dex { username, .. } => vec![username.as_str()],
+                    _ => vec![],
+                };
+                Fail::Core(e.scrubbed(&refs, &keep), cause)
+            }
+            js => js,
         }
     }
 
@@ -314,7 +363,7 @@ impl KfpClient {
     pub fn healthz(&self, options: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
         let signal = call_signal(&options);
-        promise(async move {
+        guarded(&self.inner, async move {
             let signal = signal?;
             let base = inner.options.api.clone();
             let response = inner.send_api(true, signal.as_ref(), &|v| kfp::healthz(&base, v)).await?;
@@ -327,7 +376,7 @@ impl KfpClient {
     pub fn list_experiments(&self, params: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
         let parsed = list_params(&params).and_then(|p| Ok((p, Bag::new(&params, "params")?.signal("signal")?)));
-        promise(async move {
+        guarded(&self.inner, async move {
             let (mut p, signal) = parsed?;
             p.namespace = inner.namespace(p.namespace);
             let base = inner.options.api.clone();
@@ -341,7 +390,7 @@ impl KfpClient {
     pub fn get_experiment(&self, id: JsValue, options: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
         let args = required_id(&id, "id").and_then(|id| Ok((id, call_signal(&options)?)));
-        promise(async move {
+        guarded(&self.inner, async move {
             let (id, signal) = args?;
             let base = inner.options.api.clone();
             let response = inner.send_api(true, signal.as_ref(), &|v| kfp::get_experiment(&base, v, &id)).await?;
@@ -358,7 +407,7 @@ impl KfpClient {
             let bag = Bag::new(&options, "options")?;
             Ok::<_, Error>((name, bag.string("description")?, bag.string("namespace")?, bag.signal("signal")?))
         })();
-        promise(async move {
+        guarded(&self.inner, async move {
             let (name, description, namespace, signal) = args?;
             let namespace = inner.namespace(namespace);
             let base = inner.options.api.clone();
@@ -374,7 +423,7 @@ impl KfpClient {
     pub fn delete_experiment(&self, id: JsValue, options: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
         let args = required_id(&id, "id").and_then(|id| Ok((id, call_signal(&options)?)));
-        promise(async move {
+        guarded(&self.inner, async move {
             let (id, signal) = args?;
             let base = inner.options.api.clone();
             let response = inner.send_api(true, signal.as_ref(), &|v| kfp::delete_experiment(&base, v, &id)).await?;
@@ -397,7 +446,7 @@ impl KfpClient {
             let query = query_pairs(bag.object("query")?)?;
             Ok::<_, Error>((method, path, query, bag.json("body")?, bag.signal("signal")?))
         })();
-        promise(async move {
+        guarded(&self.inner, async move {
             let (method, path, query, body, signal) = args?;
             let base = inner.options.api.clone();
             let response = inner.send_api(false, signal.as_ref(), &|_| kfp::raw(&base, method, &path, &query, body.as_ref())).await?;
@@ -453,7 +502,7 @@ impl KfpClient {
     /// Logs in again now (dex auth), replacing the session; other auth types do nothing.
     pub fn login(&self) -> Promise {
         let inner = Rc::clone(&self.inner);
-        promise(async move {
+        guarded(&self.inner, async move {
             let generation = inner.ctx.borrow().generation;
             inner.relogin(generation).await?;
             Ok(JsValue::UNDEFINED)

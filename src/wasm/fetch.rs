@@ -90,7 +90,8 @@ impl Transport {
         let name = js_field(&err, "name").as_string().unwrap_or_default();
         let cause = js_field(&err, "cause");
         let cause_code = js_code(&cause).or_else(|| js_code(&err)).unwrap_or_default();
-        let message = js_field(&err, "message").as_string().unwrap_or_default();
+        // A fetch may reject with anything, not only an Error.
+        let message = js_field(&err, "message").as_string().or_else(|| err.as_string()).unwrap_or_else(|| "fetch rejected".into());
         let url = url.to_owned();
         let core = if signal.is_some_and(is_aborted) {
             Error::Aborted { url }
@@ -100,6 +101,8 @@ impl Transport {
             Error::Aborted { url }
         } else if is_tls_code(&cause_code) {
             Error::Tls { url, message: cause_code }
+        } else if cause_code == "UND_ERR_HEADERS_OVERFLOW" {
+            Error::UnexpectedResponse { status: 0, url, what: "the server sent more response headers than Node accepts (often a flood of Set-Cookie headers)".into() }
         } else if cause_code == "MODULE_NOT_FOUND" || cause_code == "ERR_MODULE_NOT_FOUND" {
             Error::MissingDependency { package: "undici".into(), needed_for: "skipTlsVerify and caCert".into() }
         } else {

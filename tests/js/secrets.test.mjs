@@ -359,11 +359,9 @@ describe("options holding secrets of the wrong type or shape", () => {
     });
   }
 
-  // KNOWN LEAK — this test fails until fixed. check_cookie_string (src/core/options.rs) quotes
-  // the text before the first "=" of a pair without one, so a session cookie VALUE pasted
-  // without its name (a common mistake) is echoed in the error message. Fix: name the position
-  // of the bad pair instead of quoting it (e.g. "pair 1 of 2 has no '='").
-  test("KNOWN LEAK: a cookie value pasted without its name is not echoed", async () => {
+  // A session cookie VALUE pasted without its name (a common mistake) must not be echoed:
+  // check_cookie_string names the position of the bad pair instead of quoting it.
+  test("a cookie value pasted without its name is not echoed", async () => {
     const value = fresh("ck");
     for (const cookies of [value, `other=1; ${value}`]) {
       await failsCleanly(createKfpClient({ apiUrl: "http://h", auth: { type: "cookies", cookies } }), "ERR_INVALID_ARG_VALUE", "bare cookie value");
@@ -406,13 +404,10 @@ describe("servers that echo what they were sent", () => {
     }
   });
 
-  // KNOWN LEAK — these fail until fixed. When the password POST gets a non-2xx answer, the
-  // login error quotes the body (server_says in src/core/login/mod.rs), so a gateway or WAF
-  // that echoes the submitted form puts the password in err.message. Fix: scrub the known
-  // secrets (password, raw and form/URL-encoded) from every server excerpt before it goes into
-  // an error, or quote nothing at the password-submission step.
+  // A gateway or WAF that echoes the submitted form in its error page: the login quotes the
+  // server, so the password (raw, URL- and form-encoded) is scrubbed from every excerpt.
   for (const [status, type] of [[500, "text/plain"], [400, "application/json"], [502, "text/html"]]) {
-    test(`KNOWN LEAK: the password POST answered ${status} ${type} echoing the form`, async () => {
+    test(`the password POST answered ${status} ${type} echoing the form`, async () => {
       const server = await listen(echoingDex(status, type));
       try {
         const password = fresh("S3cret-Pa55");
@@ -423,10 +418,8 @@ describe("servers that echo what they were sent", () => {
     });
   }
 
-  // KNOWN LEAK — fails until fixed. KFP error bodies are quoted (decode_error in
-  // src/core/kfp/decode.rs) even when they repeat the Authorization or Cookie header the
-  // client sent. Fix: the client knows its token and cookie values; scrub them from the
-  // excerpt (Inner::send_api has both at hand) before building Error::Api.
+  // KFP error bodies are quoted, even when they repeat the Authorization or Cookie header the
+  // client sent: every error leaving the client is scrubbed of its token and cookie values.
   const echoingApi = () =>
     listen((req, res) => {
       const status = req.url.includes("/experiments/") ? 404 : 500;
@@ -434,7 +427,7 @@ describe("servers that echo what they were sent", () => {
       res.end(JSON.stringify({ code: status === 404 ? 5 : 13, message: `request had authorization=${req.headers.authorization} cookie=${req.headers.cookie}` }));
     });
 
-  test("KNOWN LEAK: an API error body echoing the bearer token", async () => {
+  test("an API error body echoing the bearer token", async () => {
     const server = await echoingApi();
     try {
       const bearer = await createKfpClient({ apiUrl: server.origin, auth: { type: "bearer", token: fresh("tok") }, apiVersion: "v2beta1" });
@@ -444,7 +437,7 @@ describe("servers that echo what they were sent", () => {
     }
   });
 
-  test("KNOWN LEAK: an API error body echoing the session cookie", async () => {
+  test("an API error body echoing the session cookie", async () => {
     const server = await echoingApi();
     try {
       const cookies = await createKfpClient({ apiUrl: server.origin, auth: { type: "cookies", cookies: `session=${fresh("ck")}` }, apiVersion: "v2beta1" });

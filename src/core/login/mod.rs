@@ -137,6 +137,13 @@ impl LoginFlow {
     /// `InvalidCredentials`, `UnknownConnector`, `CookieRejected`, `HostMismatch`,
     /// `InsecureTransport` or `LoginFailed`, each saying what to change.
     pub fn handle_response(&mut self, resp: HttpResponse) -> Result<Step> {
+        // Servers may echo the form back in an error page: never quote the password.
+        let password = self.cfg.password.clone();
+        let username = self.cfg.username.clone();
+        self.step(resp).map_err(|e| e.scrubbed(&[password.expose()], &[&username]))
+    }
+
+    fn step(&mut self, resp: HttpResponse) -> Result<Step> {
         self.exchanges += 1;
         let rejected = self.jar.store(&resp.url, &resp.set_cookies);
         self.rejected.extend(rejected);
@@ -183,6 +190,9 @@ impl LoginFlow {
         let Some(mut target) = resp.location() else {
             return Err(self.fail(resp, "a redirect without a usable Location header"));
         };
+        if !matches!(target.scheme(), "http" | "https") {
+            return Err(self.fail(resp, format!("a redirect to a {}: URL, which a login never uses", target.scheme())));
+        }
         if matches!(self.stage, Stage::PasswordPosted | Stage::ApprovalPosted) {
             // Dex answered the POST with 303: the password is good (§1.4). Next comes the
             // approval step or the gateway's callback.
@@ -410,7 +420,7 @@ impl LoginFlow {
                         "Reach the gateway by the host name the cookie is scoped to: use apiUrl {suggestion} (map {domain} to the gateway's address if needed), or drop the cookie domain on the gateway (deployKF ≥ 0.1.4 sets none)."
                     )
                 }
-                CookieRejection::InvalidHostPrefix | CookieRejection::Malformed => {
+                CookieRejection::InvalidHostPrefix | CookieRejection::Malformed | CookieRejection::TooLarge => {
                     "The gateway's cookie settings are broken; report it to the deployment's operator.".to_owned()
                 }
             };

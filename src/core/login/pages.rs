@@ -43,6 +43,22 @@ pub struct ConnectorLink {
     pub href: String,
 }
 
+/// Login pages are a few KiB; only this much of a page is read, so a hostile multi-megabyte
+/// answer costs no more than a normal one.
+pub const MAX_PAGE_BYTES: usize = 256 * 1024;
+
+/// The first [`MAX_PAGE_BYTES`] of a page, cut at a character boundary.
+fn head(html: &str) -> &str {
+    if html.len() <= MAX_PAGE_BYTES {
+        return html;
+    }
+    let mut end = MAX_PAGE_BYTES;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    &html[..end]
+}
+
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     // The patterns are string constants in this file, compiled by every unit test below; no
     // user or server input reaches `Regex::new`. They are written for the regex crate without
@@ -95,6 +111,7 @@ fn has_input(form: &str, name: &str) -> bool {
 
 /// Reads Dex's password form: a POST form with a `password` field.
 pub fn password_form(html: &str) -> Option<PasswordForm> {
+    let html = head(html);
     let (tag, body) = form_tags(html).find(|(_, body)| {
         input_tags(body).any(|t| {
             attr(t, "type").is_some_and(|v| v.eq_ignore_ascii_case("password"))
@@ -123,6 +140,7 @@ pub fn password_form(html: &str) -> Option<PasswordForm> {
 
 /// Reads Dex's approval page: a POST form with `approval=approve` and a hidden `req`.
 pub fn approval_form(html: &str) -> Option<ApprovalForm> {
+    let html = head(html);
     form_tags(html).find_map(|(tag, body)| {
         let approves = input_tags(body).any(|t| {
             attr(t, "name").as_deref() == Some("approval") && attr(t, "value").as_deref() == Some("approve")
@@ -140,6 +158,7 @@ pub fn approval_form(html: &str) -> Option<ApprovalForm> {
 /// Reads oauth2-proxy's sign-in page (a form whose action ends in `/oauth2/start`, or any
 /// proxy prefix's `/start`, with a hidden `rd`).
 pub fn sign_in_form(html: &str) -> Option<SignInForm> {
+    let html = head(html);
     form_tags(html).find_map(|(tag, body)| {
         let action = attr(tag, "action")?;
         let path = action.split('?').next().unwrap_or_default();
@@ -152,6 +171,7 @@ pub fn sign_in_form(html: &str) -> Option<SignInForm> {
 
 /// Connector links of Dex's selection page: `<a href="…/auth/<id>?…">`.
 pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
+    let html = head(html);
     static LINK: OnceLock<Regex> = OnceLock::new();
     let link = re(&LINK, r#"<(?i-u:a)(?-u:\b)[^>]*[\t\n\x0C\r ](?i-u:href)[\t\n\x0C\r ]*=[\t\n\x0C\r ]*(?:"([^"]*)"|'([^']*)')"#);
     let mut out: Vec<ConnectorLink> = Vec::new();
@@ -170,6 +190,7 @@ pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
 
 /// The text of `<title>`, for error messages.
 pub fn title(html: &str) -> Option<String> {
+    let html = head(html);
     static TITLE: OnceLock<Regex> = OnceLock::new();
     let t = re(&TITLE, r"(?s)<(?i-u:title)[^>]*>(.*?)</(?i-u:title)>");
     let text = unescape(t.captures(html)?.get(1)?.as_str().trim());
@@ -179,6 +200,7 @@ pub fn title(html: &str) -> Option<String> {
 
 /// The text of Dex's error box or an error page's main message, tags removed, for messages.
 pub fn error_text(html: &str) -> Option<String> {
+    let html = head(html);
     static BOX: OnceLock<Regex> = OnceLock::new();
     let boxed = re(&BOX, r#"(?s)<(?i-u:div)[^>]*(?:id="login-error"|class="[^"]*(?:dex-error-box|error)[^"]*")[^>]*>(.*?)</(?i-u:div)>"#);
     let raw = boxed.captures(html).and_then(|c| c.get(1)).map(|m| m.as_str())?;
@@ -187,6 +209,7 @@ pub fn error_text(html: &str) -> Option<String> {
 
 /// Tags removed, entities decoded, whitespace folded, at most 200 characters.
 pub fn strip_tags(html: &str) -> String {
+    let html = head(html);
     static TAG: OnceLock<Regex> = OnceLock::new();
     let tag = re(&TAG, r"(?s)<[^>]*>");
     let text = unescape(&tag.replace_all(html, " "));
@@ -334,6 +357,16 @@ mod tests {
         // `<formx>` and `<abbr>` are not forms or links
         assert!(password_form("<formx><input type=password name=p></formx>").is_none());
         assert!(connector_links("<abbr href=\"/auth/x\">").is_empty());
+    }
+
+    #[test]
+    fn huge_pages_are_read_only_up_to_the_limit() {
+        let mut page = "é".repeat(MAX_PAGE_BYTES); // 2 bytes each: the cut falls inside one
+        page.push_str("<form method=post><input type=password name=password></form>");
+        assert!(password_form(&page).is_none());
+        let started = std::time::Instant::now();
+        let _ = (approval_form(&page), connector_links(&page), title(&page));
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]

@@ -654,3 +654,32 @@ fn dex_connector_error() {
     assert_eq!(e.code(), ErrorCode::LoginFailed);
     assert!(e.to_string().contains("Login error: ldap"), "{e}");
 }
+
+/// A server that echoes the form in its error page never gets the password into the message.
+#[test]
+fn echoed_passwords_are_scrubbed() {
+    let o = "http://localhost:8080";
+    let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
+    let (result, _) = run(
+        config(&format!("{o}/pipeline"), "user@example.com", "S3cret Pa55/word", "local"),
+        vec![
+            hop(Method::Get, format!("{o}/pipeline"), 302).to(login.clone()),
+            hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
+            hop(Method::Post, login.clone(), 500).json("{\"echo\":\"login=user%40example.com&password=S3cret+Pa55%2Fword\"}"),
+        ],
+    );
+    let e = error(result);
+    let text = format!("{e} {e:?}");
+    assert!(!text.contains("S3cret") && !text.contains("Pa55"), "{text}");
+    assert!(text.contains("[redacted]"), "{text}");
+}
+
+/// Redirects to other schemes are refused before anything is sent.
+#[test]
+fn non_http_redirects_are_refused() {
+    let (result, _) = run(
+        config("http://localhost:8080/pipeline", "u", "p", "local"),
+        vec![hop(Method::Get, "http://localhost:8080/pipeline", 302).to("data:text/html,hello")],
+    );
+    assert_eq!(error(result).code(), ErrorCode::LoginFailed);
+}
