@@ -1,6 +1,6 @@
 // Emulated arrikto/oidc-authservice (Kubeflow 1.3 – 1.8), in-process, as Istio ext_authz.
 //
-// Follows /work/shared/research/dex-login-flows.md §4 and §6(c):
+// Follows shared/research/dex-login-flows.md §4 and §6(c):
 //   e236439 (KF 1.7/1.8): unauthenticated → 302 /dex/auth?client_id=kubeflow-oidc-authservice&
 //     redirect_uri=%2Fauthservice%2Foidc%2Fcallback&response_type=code&scope=openid+profile+email+groups&state=<S>
 //     + `oidc_state_csrf=<S>; Path=/; Expires=…; Max-Age=1200000000000` (the int(20*time.Minute) bug,

@@ -1,6 +1,6 @@
 // Cookie and encoding helpers shared by the emulated systems.
 //
-// Follows /work/shared/research/dex-login-flows.md:
+// Follows shared/research/dex-login-flows.md:
 //   §1.2  Go `url.Values.Encode()` (sorted keys, `+` for spaces)
 //   §1.3  Dex `storage.NewID()` 25-char IDs `[a-z][a-z2-7]{24}`
 //   §2.3  oauth2-proxy signed values `<value>|<unix ts>|<sig>`

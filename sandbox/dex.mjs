@@ -1,6 +1,6 @@
 // Emulated Dex (dexidp/dex), in-process.
 //
-// Follows /work/shared/research/dex-login-flows.md §1 (routes, /auth, /auth/{id}, /auth/{id}/login,
+// Follows shared/research/dex-login-flows.md §1 (routes, /auth, /auth/{id}, /auth/{id}/login,
 // approval skip table §1.5, templates, error pages, no cookies §1.6) and §6 (hop tables), §7.
 //
 // Version toggles (this.v = [major, minor, patch]):

@@ -1,14 +1,14 @@
 // The emulated ingress gateway: Istio (Kubeflow) or the deployKF Istio gateway, routing to Dex,
 // the auth proxy (oauth2-proxy ext_authz or oidc-authservice) and the KFP UI / API server.
 //
-// Follows /work/shared/research/dex-login-flows.md:
+// Follows shared/research/dex-login-flows.md:
 //   §2.8 ext_authz wiring: /dex/ and /oauth2/ skip auth; on allow the user id reaches KFP as
 //        `kubeflow-userid` (client-sent kubeflow-userid headers are overwritten/ignored);
 //        Kubeflow ≥ 1.9.1: any request with an Authorization header bypasses oauth2-proxy and, without
 //        a valid JWT, gets Istio's 403 text/plain "RBAC: access denied" (§2.7, §5).
 //   §3   deployKF routes: /pipeline, /dex/, /oauth2/, /logout → /oauth2/sign_out.
 //   §6(d) standalone KFP (no auth): everything 200 without cookies.
-// and /work/shared/kfp-api/REPORT.md §3.1 (the UI proxies /apis/* at the root and under /pipeline).
+// and shared/kfp-api/REPORT.md §3.1 (the UI proxies /apis/* at the root and under /pipeline).
 import { parseCookieHeader, parseQuery, htmlEscape } from "./cookies.mjs";
 
 const MAX_BODY = 1 << 20;

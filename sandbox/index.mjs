@@ -5,7 +5,7 @@
 //   const sb = await startSandbox({ profile: "deploykf-0.1.5", https: true });
 //   // sb.apiUrl, sb.users, sb.caCertPem, sb.stats, sb.expireSessions(), sb.close()
 //
-// Module map (each cites the section of /work/shared/research/dex-login-flows.md it follows):
+// Module map (each cites the section of shared/research/dex-login-flows.md it follows):
 //   profiles.mjs      §0, §1.7, §3, §4   – which versions/configs each profile runs
 //   gateway.mjs       §2.8, §3, §6(d)    – routing, Istio RBAC, /pipeline prefix
 //   dex.mjs           §1                 – Dex login/approval flows

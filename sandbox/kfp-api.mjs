@@ -1,6 +1,6 @@
 // Emulated Kubeflow Pipelines API (in-memory), as seen through ml-pipeline-ui or the API server.
 //
-// Follows /work/shared/kfp-api/REPORT.md:
+// Follows shared/kfp-api/REPORT.md:
 //   §1   snake_case JSON, zero values omitted (empty list → {}), RFC 3339 timestamps,
 //        grpc-gateway v1 error body {error, code, message, details} (KFP 2.0–2.5), code → status map.
 //   §2.1 / §2.3 experiment endpoints (v2beta1 and v1beta1), healthz.

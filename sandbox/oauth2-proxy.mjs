@@ -1,7 +1,7 @@
 // Emulated oauth2-proxy (oauth2-proxy/oauth2-proxy v7.4 – v7.13), in-process, as wired behind
 // Istio ext_authz in Kubeflow ≥ 1.9 and deployKF.
 //
-// Follows /work/shared/research/dex-login-flows.md §2:
+// Follows shared/research/dex-login-flows.md §2:
 //   §2.1 unauthenticated: 401 `{}` (isAjax: an Accept value exactly "application/json", when the
 //        gateway forwards Accept; or an api_routes regex on the path) → else skip_provider_button
 //        302 to the IdP → else 403 sign-in page (clears present session cookies).

@@ -1,8 +1,8 @@
 // Profile table: which Dex / auth proxy / KFP backend each emulated distribution runs.
 //
-// Follows /work/shared/research/dex-login-flows.md §0 (version matrix), §1.7 (Dex config in the
+// Follows shared/research/dex-login-flows.md §0 (version matrix), §1.7 (Dex config in the
 // distributions), §2.8 (gateway wiring), §3 (deployKF), §4 (Kubeflow manifests) and §6 (hop tables);
-// and /work/shared/kfp-api/REPORT.md §0 (which KFP backend each distribution ships).
+// and shared/kfp-api/REPORT.md §0 (which KFP backend each distribution ships).
 
 const H = 3600;
 
@@ -118,6 +118,19 @@ export const PROFILE_DEFS = {
     ],
     logoutRoute: true,
   },
+  "deploykf-0.1.4": {
+    description: "deployKF 0.1.4: Dex 2.37.0, oauth2-proxy 7.5.1, api_routes 401 {}, __Secure- cookies, no prompt (approval_prompt=force: hmac approval hop), KFP 2.0.0-alpha.7 (v1beta1 only)",
+    kind: "oauth2-proxy",
+    dex: { version: "2.37.0", connectors: ["local"] },
+    users: DEPLOYKF_USERS,
+    oauth2Proxy: { ...deploykfProxy, version: "7.5.1", prompt: undefined },
+    kfp: { tag: "2.0.0-alpha.7", hasV2: false },
+    seed: [
+      { namespace: "team-1", names: ["Default", "team-1 example"] },
+      { namespace: "team-1-prod", names: ["Default", "team-1-prod example"] },
+    ],
+    logoutRoute: true,
+  },
   "deploykf-ldap": {
     description: "deployKF 0.1.5 with connectors local + ldap + github: Dex selection page",
     kind: "oauth2-proxy",
@@ -151,6 +164,16 @@ export const PROFILE_DEFS = {
     kfp: KF_KFP,
     seed: [{ namespace: "kubeflow-user-example-com", names: ["Default", "Example experiment"] }],
   },
+  "kubeflow-1.10": {
+    description: "Kubeflow 1.10: Dex 2.41.1, oauth2-proxy 7.7.1, otherwise like 1.9.1",
+    kind: "oauth2-proxy",
+    dex: { version: "2.41.1", connectors: ["local"] },
+    users: KUBEFLOW_USERS,
+    oauth2Proxy: { ...kubeflowProxy, version: "7.7.1" },
+    istioAuthorizationBypass: true,
+    kfp: { tag: "2.4.0", hasV2: true },
+    seed: [{ namespace: "kubeflow-user-example-com", names: ["Default", "Example experiment"] }],
+  },
   "kubeflow-1.11": {
     description: "Kubeflow 1.11: Dex 2.44.0, oauth2-proxy 7.13.0 (Max-Age cookies), otherwise like 1.9.1",
     kind: "oauth2-proxy",
@@ -168,6 +191,24 @@ export const PROFILE_DEFS = {
     users: KUBEFLOW_USERS,
     authservice: { commit: "e236439" },
     kfp: { tag: "2.0.3", hasV2: true },
+    seed: [{ namespace: "kubeflow-user-example-com", names: ["Default", "Example experiment"] }],
+  },
+  "kubeflow-1.7": {
+    description: "Kubeflow 1.7: oidc-authservice e236439 + Dex 2.31.2 (approval redirect without hmac, 200 on a wrong password), KFP 2.0.0-alpha.7 (v1beta1 only)",
+    kind: "authservice",
+    dex: { version: "2.31.2", connectors: ["local"] },
+    users: KUBEFLOW_USERS,
+    authservice: { commit: "e236439" },
+    kfp: { tag: "2.0.0-alpha.7", hasV2: false },
+    seed: [{ namespace: "kubeflow-user-example-com", names: ["Default", "Example experiment"] }],
+  },
+  "kubeflow-1.6": {
+    description: "Kubeflow 1.6: oidc-authservice 6ac9400 (/login/oidc, no state cookie) + Dex 2.31.2, KFP 1.8.5 (v1beta1 only)",
+    kind: "authservice",
+    dex: { version: "2.31.2", connectors: ["local"] },
+    users: KUBEFLOW_USERS,
+    authservice: { commit: "6ac9400" },
+    kfp: { tag: "1.8.5", hasV2: false },
     seed: [{ namespace: "kubeflow-user-example-com", names: ["Default", "Example experiment"] }],
   },
   "kubeflow-1.5": {

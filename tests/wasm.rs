@@ -268,7 +268,7 @@ async fn unusable_option_values_are_type_errors_naming_the_option() {
         (r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "username": "u", "password": "p", "connector": "a/b"}}"#, &["auth.connector"]),
         (r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "username": " ", "password": "p"}}"#, &["auth.username"]),
         (r#"{"apiUrl": "http://kf.test", "auth": {"type": "bearer", "token": "  "}}"#, &["auth.token"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "cookies", "cookies": "oops"}}"#, &["auth.cookies", "oops"]),
+        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "cookies", "cookies": "oops"}}"#, &["auth.cookies", "pair 1 of 1"]),
         (r#"{"apiUrl": "http://kf.test", "timeoutMs": 0}"#, &["timeoutMs"]),
         (r#"{"apiUrl": "http://kf.test", "timeoutMs": 1.5}"#, &["timeoutMs"]),
         (r#"{"apiUrl": "http://kf.test", "headers": {"Cookie": "a=b"}}"#, &["headers", "cookies"]),

@@ -11,13 +11,18 @@ const PROFILES = {
   "deploykf-0.1.5": [1, 6, 1],
   "deploykf-0.1.5-signin": [1, 7, 1],
   // deployKF ≤ 0.1.4: approval redirect; KFP 2.0.0-alpha.7 has no v2beta1 (404, then v1beta1)
+  "deploykf-0.1.4": [1, 7, 2],
   "deploykf-0.1.2": [1, 7, 2],
   "deploykf-ldap": [3, 6, 1],
   // the Grant Access page costs a GET and a POST
   "kubeflow-1.9.0": [0, 8, 1],
   "kubeflow-1.9.1": [0, 7, 1],
+  "kubeflow-1.10": [0, 7, 1],
   "kubeflow-1.11": [0, 7, 1],
   "kubeflow-1.8": [0, 6, 1],
+  // Dex 2.31's approval redirect (no hmac); KFP 2.0.0-alpha.7 and 1.8 serve v1beta1 only
+  "kubeflow-1.7": [0, 7, 2],
+  "kubeflow-1.6": [0, 7, 2],
   // Dex 2.22's ?req= form and approval redirect; KFP 1.8 has v1beta1 only
   "kubeflow-1.5": [0, 6, 2],
 };
@@ -79,7 +84,7 @@ test("an endpoint with no auth at all: one request, no session", async () => {
 
 describe("wrong password", () => {
   // Dex ≥ 2.36 answers 401, older Dex 200 with the form again (§1.4, §6 (e)).
-  for (const [profile, status] of [["deploykf-0.1.5", 401], ["kubeflow-1.9.0", 401], ["kubeflow-1.8", 401], ["kubeflow-1.5", 200], ["deploykf-ldap", 401]]) {
+  for (const [profile, status] of [["deploykf-0.1.5", 401], ["kubeflow-1.9.0", 401], ["kubeflow-1.8", 401], ["kubeflow-1.7", 200], ["kubeflow-1.5", 200], ["deploykf-ldap", 401]]) {
     test(`${profile}: KFP_INVALID_CREDENTIALS (Dex answers ${status})`, async () => {
       await withSandbox({ profile }, async (sb) => {
         const user = profile === "deploykf-ldap" ? sb.users[3] : sb.users[0];
@@ -154,6 +159,18 @@ describe("how the gateway is reached", () => {
       assert.match(err.message, /Domain=localhost/);
       assert.match(err.message, /apiUrl https:\/\/localhost:\d+\/pipeline /);
     });
+  });
+});
+
+test("a session cookie split into _0 and _1 (deployKF, many groups) is stored and sent whole", async () => {
+  await withSandbox({ profile: "deploykf-0.1.5", https: true }, async (sb) => {
+    const admin = sb.users[0];
+    const client = await createKfpClient(optionsFor(sb, dex(admin), { namespace: "team-1" }));
+    assert.match(client.getSessionCookies(), /__Secure-_deploykf_token_0=.*__Secure-_deploykf_token_1=|__Secure-_deploykf_token_1=.*__Secure-_deploykf_token_0=/);
+    sb.resetStats();
+    await client.listExperiments();
+    assert.deepEqual(sb.stats.requests[0].cookieNames.sort(), ["__Secure-_deploykf_token_0", "__Secure-_deploykf_token_1"]);
+    assert.equal(sb.stats.requests[0].status, 200);
   });
 });
 

@@ -1,5 +1,5 @@
 // Tests for the sandbox (sandbox/index.mjs): drives the emulated login flows hop by hop with plain
-// fetch + redirect:"manual" + a tiny cookie jar, the way /work/shared/research/dex-login-flows.md §7
+// fetch + redirect:"manual" + a tiny cookie jar, the way shared/research/dex-login-flows.md §7
 // says a Node client must. https hops use node:https with the sandbox CA (fetch cannot take a CA
 // without undici's Agent). Run: node --test tests/js/sandbox.test.mjs
 import assert from "node:assert/strict";
