@@ -3,42 +3,9 @@
 // code), transport failures (network, TLS, timeout, custom fetch), hostile servers answering
 // garbage, and the missing optional `undici` package.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import http from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, test } from "node:test";
-import { createKfpClient, dex, KfpClientManager, KfpError, optionsFor, PACKAGE_DIR, rejection, withSandbox } from "./helpers.mjs";
-
-/** Starts a node:http server on 127.0.0.1 with `handler`; `close()` also drops open sockets. */
-async function listen(handler) {
-  const server = http.createServer(handler);
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return {
-    origin,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function closedPort() {
-  const s = http.createServer();
-  await new Promise((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address();
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
+import { closedPort, consumerDir, createKfpClient, dex, KfpClientManager, KfpError, listen, optionsFor, rejection, runIn, withSandbox } from "./helpers.mjs";
 
 /** Asserts `err` is a KfpError with `code` (and the shape every KfpError has). */
 function assertKfp(err, code, label = "") {
@@ -437,44 +404,9 @@ describe("hostile servers", () => {
 });
 
 describe("the optional undici package", () => {
-  /** True when `require("undici")` from the consumer's kfp-wasm would find a package. */
-  function undiciReachable(dir) {
-    try {
-      createRequire(join(dir, "node_modules", "kfp-wasm", "js", "index.cjs")).resolve("undici");
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /**
-   * A consumer project whose node_modules has kfp-wasm and no reachable undici: the one
-   * scripts/test.mjs installed when it is really undici-free, else a copy of the package (the
-   * installed tarball's files, or the working tree's) under the OS temp directory, where no
-   * node_modules above it holds undici.
-   * Note: scripts/test.mjs puts its consumers in tests/js/.tmp, inside the repository, so
-   * `require("undici")` there walks up to the repository's own node_modules/undici (a
-   * devDependency) and the "no undici" consumer is not undici-free; hence the copy.
-   */
-  function consumerWithoutUndici() {
-    let source = PACKAGE_DIR;
-    if (process.env.KFP_WASM_CONSUMERS) {
-      const dir = join(process.env.KFP_WASM_CONSUMERS, "consumer-no-undici");
-      if (!undiciReachable(dir)) return { dir, cleanup() {} };
-      source = join(dir, "node_modules", "kfp-wasm");
-    }
-    const dir = mkdtempSync(join(tmpdir(), "kfp-wasm-no-undici-"));
-    const target = join(dir, "node_modules", "kfp-wasm");
-    for (const part of ["js", "pkg"]) cpSync(join(source, part), join(target, part), { recursive: true });
-    cpSync(join(source, "package.json"), join(target, "package.json"));
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer-no-undici", private: true, version: "1.0.0" }));
-    return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-  }
-
   test("skipTlsVerify without undici installed: KFP_MISSING_DEPENDENCY naming undici", async () => {
-    const { dir, cleanup } = consumerWithoutUndici();
-    try {
-      assert.equal(undiciReachable(dir), false, `undici is resolvable from ${dir}`);
+    const dir = consumerDir("consumer-no-undici");
+    {
       const script = `
         import { createRequire } from "node:module";
         import { createKfpClient, KfpError } from "kfp-wasm";
@@ -494,15 +426,7 @@ describe("the optional undici package", () => {
         out.undici = undici;
         console.log(JSON.stringify(out));
       `;
-      const env = { ...process.env };
-      delete env.NODE_PATH;
-      delete env.NODE_OPTIONS;
-      const stdout = await new Promise((resolve, reject) => {
-        execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, env, timeout: 20_000 }, (err, out, errOut) => {
-          if (err) reject(new Error(`child failed: ${err.message}\n${errOut}`));
-          else resolve(out);
-        });
-      });
+      const stdout = await runIn(dir, ["--input-type=module", "-e", script], { NODE_PATH: "", NODE_OPTIONS: "" });
       const result = JSON.parse(stdout.trim().split("\n").at(-1));
       assert.equal(result.undici, false, "undici must not be resolvable in the consumer");
       assert.equal(result.code, "KFP_MISSING_DEPENDENCY", stdout);
@@ -510,8 +434,6 @@ describe("the optional undici package", () => {
       assert.match(result.message, /"undici"/);
       assert.match(result.message, /npm install undici/);
       assert.equal(result.plain, "http://127.0.0.1:9/pipeline");
-    } finally {
-      cleanup();
     }
   });
 });

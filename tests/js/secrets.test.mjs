@@ -7,13 +7,12 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import util from "node:util";
 import { PROFILE_DEFS } from "../../sandbox/index.mjs";
-import { createKfpClient, KfpClientManager, KfpError, rejection, withSandbox } from "./helpers.mjs";
+import { closedPort, createKfpClient, KfpClientManager, KfpError, listen, rejection, withSandbox } from "./helpers.mjs";
 
 /** Every secret any test has used or seen; checked in every error. */
 const SECRETS = new Set();
@@ -110,27 +109,6 @@ async function failsCleanly(promise, code, label) {
   if (code.startsWith("KFP_")) assert.ok(err instanceof KfpError, label);
   assertNoSecrets(err, label);
   return err;
-}
-
-async function listen(handler) {
-  const server = http.createServer(handler);
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${server.address().port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-async function closedPort() {
-  const s = http.createServer();
-  await new Promise((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address();
-  await new Promise((resolve) => s.close(resolve));
-  return port;
 }
 
 describe("dex logins that fail", () => {
