@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::core::client::{lacks_v2beta1, session_lost, CallContext};
@@ -538,5 +539,3 @@ fn query_pairs(query: Option<JsValue>) -> Result<Vec<(String, String)>, Error> {
     }
     Ok(pairs)
 }
-
-use wasm_bindgen::JsCast;
