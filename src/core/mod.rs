@@ -1,4 +1,4 @@
-//! The pure core: no `wasm_bindgen`, `js_sys` or `web_sys` here.
+//! The pure core: plain Rust with no JavaScript bindings, tested on the host with `cargo test`.
 
 pub mod client;
 pub mod cookies;

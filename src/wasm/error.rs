@@ -78,7 +78,7 @@ fn to_js(e: &Error, cause: Option<JsValue>) -> JsValue {
     if code.is_type_error() {
         return make_type_error(&message, code.as_str());
     }
-    let status = e.status().map_or(JsValue::UNDEFINED, |s| JsValue::from(s));
+    let status = e.status().map_or(JsValue::UNDEFINED, JsValue::from);
     let grpc = e.grpc_code().map_or(JsValue::UNDEFINED, |c| JsValue::from(c as f64));
     let err = make_kfp_error(&message, code.as_str(), status, grpc, cause.unwrap_or(JsValue::UNDEFINED));
     if let Error::UnknownConnector { offered, .. } = e {

@@ -59,20 +59,20 @@ fn head(html: &str) -> &str {
     &html[..end]
 }
 
-fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
     // The patterns are string constants in this file, compiled by every unit test below; no
     // user or server input reaches `Regex::new`. They are written for the regex crate without
     // its Unicode tables (smaller wasm): ASCII case folding `(?i-u:…)`, ASCII word boundaries
     // `(?-u:\b)`, and HTML's own white space `[\t\n\x0C\r ]`.
-    #[allow(clippy::expect_used)]
-    cell.get_or_init(|| Regex::new(pattern).expect("constant regex pattern compiles"))
+    // A pattern that failed to compile (a programming error the tests catch) matches nothing.
+    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
 }
 
 fn form_tags(html: &str) -> impl Iterator<Item = (&str, &str)> {
     // (opening tag, content up to </form> or end)
-    static FORM: OnceLock<Regex> = OnceLock::new();
+    static FORM: OnceLock<Option<Regex>> = OnceLock::new();
     let form = re(&FORM, r"<(?i-u:form)(?-u:\b)[^>]*>");
-    form.find_iter(html).map(move |m| {
+    form.into_iter().flat_map(move |form| form.find_iter(html)).map(move |m| {
         let rest = &html[m.end()..];
         let end = rest.to_ascii_lowercase().find("</form").unwrap_or(rest.len());
         (m.as_str(), &rest[..end])
@@ -81,9 +81,9 @@ fn form_tags(html: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// The value of attribute `name` in a tag, HTML-unescaped.
 fn attr(tag: &str, name: &str) -> Option<String> {
-    static ATTR: OnceLock<Regex> = OnceLock::new();
+    static ATTR: OnceLock<Option<Regex>> = OnceLock::new();
     let attr_re = re(&ATTR, r#"[\t\n\x0C\r ]((?i-u:[a-z_:][-a-z0-9_:.]*))[\t\n\x0C\r ]*=[\t\n\x0C\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\x0C\r "'>]+))"#);
-    attr_re.captures_iter(tag).find_map(|c| {
+    attr_re?.captures_iter(tag).find_map(|c| {
         let key = c.get(1)?.as_str();
         if !key.eq_ignore_ascii_case(name) {
             return None;
@@ -94,8 +94,8 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 fn input_tags(html: &str) -> impl Iterator<Item = &str> {
-    static INPUT: OnceLock<Regex> = OnceLock::new();
-    re(&INPUT, r"<(?i-u:input|button)(?-u:\b)[^>]*>").find_iter(html).map(|m| m.as_str())
+    static INPUT: OnceLock<Option<Regex>> = OnceLock::new();
+    re(&INPUT, r"<(?i-u:input|button)(?-u:\b)[^>]*>").into_iter().flat_map(move |input| input.find_iter(html)).map(|m| m.as_str())
 }
 
 /// Finds the `<input>` named `name` and returns its value (empty when it has none).
@@ -172,8 +172,9 @@ pub fn sign_in_form(html: &str) -> Option<SignInForm> {
 /// Connector links of Dex's selection page: `<a href="…/auth/<id>?…">`.
 pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
     let html = head(html);
-    static LINK: OnceLock<Regex> = OnceLock::new();
+    static LINK: OnceLock<Option<Regex>> = OnceLock::new();
     let link = re(&LINK, r#"<(?i-u:a)(?-u:\b)[^>]*[\t\n\x0C\r ](?i-u:href)[\t\n\x0C\r ]*=[\t\n\x0C\r ]*(?:"([^"]*)"|'([^']*)')"#);
+    let Some(link) = link else { return Vec::new() };
     let mut out: Vec<ConnectorLink> = Vec::new();
     for c in link.captures_iter(html) {
         let Some(raw) = c.get(1).or_else(|| c.get(2)) else { continue };
@@ -191,9 +192,9 @@ pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
 /// The text of `<title>`, for error messages.
 pub fn title(html: &str) -> Option<String> {
     let html = head(html);
-    static TITLE: OnceLock<Regex> = OnceLock::new();
+    static TITLE: OnceLock<Option<Regex>> = OnceLock::new();
     let t = re(&TITLE, r"(?s)<(?i-u:title)[^>]*>(.*?)</(?i-u:title)>");
-    let text = unescape(t.captures(html)?.get(1)?.as_str().trim());
+    let text = unescape(t?.captures(html)?.get(1)?.as_str().trim());
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!text.is_empty()).then(|| text.chars().take(120).collect())
 }
@@ -201,18 +202,21 @@ pub fn title(html: &str) -> Option<String> {
 /// The text of Dex's error box or an error page's main message, tags removed, for messages.
 pub fn error_text(html: &str) -> Option<String> {
     let html = head(html);
-    static BOX: OnceLock<Regex> = OnceLock::new();
+    static BOX: OnceLock<Option<Regex>> = OnceLock::new();
     let boxed = re(&BOX, r#"(?s)<(?i-u:div)[^>]*(?:id="login-error"|class="[^"]*(?:dex-error-box|error)[^"]*")[^>]*>(.*?)</(?i-u:div)>"#);
-    let raw = boxed.captures(html).and_then(|c| c.get(1)).map(|m| m.as_str())?;
+    let raw = boxed?.captures(html).and_then(|c| c.get(1)).map(|m| m.as_str())?;
     Some(strip_tags(raw))
 }
 
 /// Tags removed, entities decoded, whitespace folded, at most 200 characters.
 pub fn strip_tags(html: &str) -> String {
     let html = head(html);
-    static TAG: OnceLock<Regex> = OnceLock::new();
+    static TAG: OnceLock<Option<Regex>> = OnceLock::new();
     let tag = re(&TAG, r"(?s)<[^>]*>");
-    let text = unescape(&tag.replace_all(html, " "));
+    let text = match tag {
+        Some(tag) => unescape(&tag.replace_all(html, " ")),
+        None => unescape(html),
+    };
     let folded: Vec<&str> = text.split_whitespace().collect();
     folded.join(" ").chars().take(200).collect()
 }
@@ -343,6 +347,17 @@ mod tests {
         assert_eq!(unescape("a&amp;b&#39;c&#x2F;d&lt;"), "a&b'c/d<");
         assert_eq!(unescape("&unknown; & &#xZZ; &"), "&unknown; & &#xZZ; &");
         assert_eq!(title("<title>\n Dex \n</title>").as_deref(), Some("Dex"));
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        // re() falls back to "match nothing" on a bad pattern; make sure none is bad.
+        let page = "<title>t</title><form action=\"/x\"><input name=rd value=/ ></form><a href=\"/dex/auth/l?x\">l</a><div class=\"dex-error-box\">e</div>";
+        assert!(title(page).is_some());
+        assert!(sign_in_form(&page.replace("/x", "/oauth2/start")).is_some());
+        assert_eq!(connector_links(page).len(), 1);
+        assert!(error_text(page).is_some());
+        assert_eq!(strip_tags("<b>x</b>"), "x");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One test per sequence of `research/dex-login-flows.md` §6, fed by hand-written responses.
 //! Each hop checks the request the flow made (method, URL, cookies, body) before answering.
 
+#[cfg(test)] // the whole file is test code (included by `#[cfg(test)] mod tests;`)
 use super::*;
 use crate::core::error::ErrorCode;
 use crate::core::http::Headers;
