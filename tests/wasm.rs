@@ -734,7 +734,7 @@ async fn a_node_host_gets_the_tls_settings_and_reads_the_token_file() {
 
     let fake = Fake::healthy();
     let opts = options(
-        &format!(r#"{{"apiUrl": "https://kf.test/pipeline", "skipTlsVerify": true, "auth": {{"type": "serviceAccountToken"}}}}"#),
+        r#"{"apiUrl": "https://kf.test/pipeline", "skipTlsVerify": true, "auth": {"type": "serviceAccountToken"}}"#,
         Some(&fake),
     );
     let created = JsFuture::from(create_kfp_client(opts)).await;
