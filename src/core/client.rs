@@ -5,12 +5,10 @@
 //! ([`crate::core::kfp`]), [`CallContext::prepare`] it, send it, [`CallContext::absorb`] the
 //! response, ask [`session_lost`], and decode.
 
-use url::Url;
-
 use crate::core::cookies::CookieJar;
 use crate::core::http::{HttpRequest, HttpResponse};
 use crate::core::kfp::{is_not_found_route, ApiVersion};
-use crate::core::login::pages;
+use crate::core::login::{is_login_url, pages};
 use crate::core::secret::Secret;
 
 /// The per-client state the calls share.
@@ -78,17 +76,6 @@ pub fn session_lost(resp: &HttpResponse) -> bool {
     false
 }
 
-/// URLs of the login machinery: Dex, oauth2-proxy, oidc-authservice.
-pub fn is_login_url(url: &Url) -> bool {
-    let path = url.path();
-    let authorize = path.ends_with("/auth") && url.query_pairs().any(|(k, _)| k == "client_id");
-    authorize
-        || path.contains("/dex/")
-        || path.starts_with("/oauth2/")
-        || path.starts_with("/authservice/")
-        || path.starts_with("/login")
-}
-
 /// In `apiVersion: "auto"` mode, whether a v2beta1 answer shows that the server has no v2beta1
 /// API (a KFP 1.x backend, or deployKF ≤ 0.1.4's `2.0.0-alpha.7`): the route is unknown (404),
 /// or the UI's single-page fallback served HTML.
@@ -103,6 +90,7 @@ pub fn lacks_v2beta1(resp: &HttpResponse) -> bool {
 mod tests {
     use super::*;
     use crate::core::http::Headers;
+    use url::Url;
 
     fn resp(status: u16, content_type: &str, location: Option<&str>, body: &str) -> HttpResponse {
         let mut headers = Headers::new();

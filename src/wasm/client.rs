@@ -182,7 +182,8 @@ impl Inner {
                         // A login shared by many calls is not cancelled by one caller's signal.
                         let result = me.login(None).await;
                         *me.login.borrow_mut() = None;
-                        result.map(|()| JsValue::UNDEFINED).map_err(Fail::into_js)
+                        // Scrubbed here: the callers receive it as a JS value already.
+                        result.map(|()| JsValue::UNDEFINED).map_err(|fail| me.scrub(fail).into_js())
                     });
                     *slot = Some(p.clone());
                     p

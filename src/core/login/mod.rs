@@ -466,17 +466,26 @@ impl LoginFlow {
         is_dex_authorize(url) || url.path().contains("/dex/")
     }
 
-    /// Paths that belong to the login machinery rather than to the application: Dex, the
-    /// gateway's OAuth endpoints and callbacks.
+    /// [`is_login_url`], plus the Dex issuer this flow has seen (wherever it is mounted).
     fn is_login_path(&self, url: &Url) -> bool {
-        let path = url.path();
-        self.is_dex_path(url)
-            || path.starts_with("/oauth2/")
-            || path.starts_with("/authservice/")
-            || path.starts_with("/login/oidc")
-            || path.ends_with("/callback")
-            || path.ends_with("/approval")
+        self.is_dex_path(url) || is_login_url(url)
     }
+}
+
+/// URLs of the login machinery rather than of the application: Dex (under `/dex/`, or its
+/// authorization endpoint anywhere), oauth2-proxy's `/oauth2/*`, oidc-authservice's
+/// `/authservice/*` and `/login/oidc`, and callback and approval endpoints. The login flow
+/// uses it to know when it is back at the application; API calls, to recognise a redirect
+/// towards a login (research notes §5, §7 step 10).
+pub fn is_login_url(url: &Url) -> bool {
+    let path = url.path();
+    is_dex_authorize(url)
+        || path.contains("/dex/")
+        || path.starts_with("/oauth2/")
+        || path.starts_with("/authservice/")
+        || path.starts_with("/login")
+        || path.ends_with("/callback")
+        || path.ends_with("/approval")
 }
 
 /// Dex's authorization endpoint: `…/auth?client_id=…&redirect_uri=…`.
