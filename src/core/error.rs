@@ -10,96 +10,59 @@ use std::fmt;
 
 use crate::core::secret::scrub_keeping;
 
-/// The stable codes. `as_str()` is what JS sees as `error.code`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    InvalidArgType,
-    InvalidArgValue,
-    InvalidCredentials,
-    UnknownConnector,
-    LoginFailed,
-    CookieRejected,
-    HostMismatch,
-    InsecureTransport,
-    SessionExpired,
-    Unauthenticated,
-    PermissionDenied,
-    NotFound,
-    BadRequest,
-    Conflict,
-    ServerError,
-    HttpError,
-    UnexpectedResponse,
-    NetworkError,
-    TlsError,
-    Timeout,
-    Aborted,
-    TokenUnavailable,
-    Unsupported,
-    MissingDependency,
-}
-
-impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
-        ErrorCode::InvalidArgType,
-        ErrorCode::InvalidArgValue,
-        ErrorCode::InvalidCredentials,
-        ErrorCode::UnknownConnector,
-        ErrorCode::LoginFailed,
-        ErrorCode::CookieRejected,
-        ErrorCode::HostMismatch,
-        ErrorCode::InsecureTransport,
-        ErrorCode::SessionExpired,
-        ErrorCode::Unauthenticated,
-        ErrorCode::PermissionDenied,
-        ErrorCode::NotFound,
-        ErrorCode::BadRequest,
-        ErrorCode::Conflict,
-        ErrorCode::ServerError,
-        ErrorCode::HttpError,
-        ErrorCode::UnexpectedResponse,
-        ErrorCode::NetworkError,
-        ErrorCode::TlsError,
-        ErrorCode::Timeout,
-        ErrorCode::Aborted,
-        ErrorCode::TokenUnavailable,
-        ErrorCode::Unsupported,
-        ErrorCode::MissingDependency,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidArgType => "ERR_INVALID_ARG_TYPE",
-            ErrorCode::InvalidArgValue => "ERR_INVALID_ARG_VALUE",
-            ErrorCode::InvalidCredentials => "KFP_INVALID_CREDENTIALS",
-            ErrorCode::UnknownConnector => "KFP_UNKNOWN_CONNECTOR",
-            ErrorCode::LoginFailed => "KFP_LOGIN_FAILED",
-            ErrorCode::CookieRejected => "KFP_COOKIE_REJECTED",
-            ErrorCode::HostMismatch => "KFP_HOST_MISMATCH",
-            ErrorCode::InsecureTransport => "KFP_INSECURE_TRANSPORT",
-            ErrorCode::SessionExpired => "KFP_SESSION_EXPIRED",
-            ErrorCode::Unauthenticated => "KFP_UNAUTHENTICATED",
-            ErrorCode::PermissionDenied => "KFP_PERMISSION_DENIED",
-            ErrorCode::NotFound => "KFP_NOT_FOUND",
-            ErrorCode::BadRequest => "KFP_BAD_REQUEST",
-            ErrorCode::Conflict => "KFP_CONFLICT",
-            ErrorCode::ServerError => "KFP_SERVER_ERROR",
-            ErrorCode::HttpError => "KFP_HTTP_ERROR",
-            ErrorCode::UnexpectedResponse => "KFP_UNEXPECTED_RESPONSE",
-            ErrorCode::NetworkError => "KFP_NETWORK_ERROR",
-            ErrorCode::TlsError => "KFP_TLS_ERROR",
-            ErrorCode::Timeout => "KFP_TIMEOUT",
-            ErrorCode::Aborted => "KFP_ABORTED",
-            ErrorCode::TokenUnavailable => "KFP_TOKEN_UNAVAILABLE",
-            ErrorCode::Unsupported => "KFP_UNSUPPORTED",
-            ErrorCode::MissingDependency => "KFP_MISSING_DEPENDENCY",
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal,)*) => {
+        /// The stable codes. `as_str()` is what JS sees as `error.code`; declared once here, and
+        /// the README table and the `.d.ts` union are tested against [`ErrorCode::ALL`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($variant,)*
         }
-    }
 
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
     /// True for the codes that JS raises as `TypeError` rather than `KfpError`.
     pub fn is_type_error(self) -> bool {
         matches!(self, ErrorCode::InvalidArgType | ErrorCode::InvalidArgValue)
     }
+        }
+    };
+}
+
+error_codes! {
+    InvalidArgType = "ERR_INVALID_ARG_TYPE",
+    InvalidArgValue = "ERR_INVALID_ARG_VALUE",
+    InvalidCredentials = "KFP_INVALID_CREDENTIALS",
+    UnknownConnector = "KFP_UNKNOWN_CONNECTOR",
+    LoginFailed = "KFP_LOGIN_FAILED",
+    CookieRejected = "KFP_COOKIE_REJECTED",
+    HostMismatch = "KFP_HOST_MISMATCH",
+    InsecureTransport = "KFP_INSECURE_TRANSPORT",
+    SessionExpired = "KFP_SESSION_EXPIRED",
+    Unauthenticated = "KFP_UNAUTHENTICATED",
+    PermissionDenied = "KFP_PERMISSION_DENIED",
+    NotFound = "KFP_NOT_FOUND",
+    BadRequest = "KFP_BAD_REQUEST",
+    Conflict = "KFP_CONFLICT",
+    ServerError = "KFP_SERVER_ERROR",
+    HttpError = "KFP_HTTP_ERROR",
+    UnexpectedResponse = "KFP_UNEXPECTED_RESPONSE",
+    ResponseTooLarge = "KFP_RESPONSE_TOO_LARGE",
+    NetworkError = "KFP_NETWORK_ERROR",
+    TlsError = "KFP_TLS_ERROR",
+    Timeout = "KFP_TIMEOUT",
+    Aborted = "KFP_ABORTED",
+    TokenUnavailable = "KFP_TOKEN_UNAVAILABLE",
+    Unsupported = "KFP_UNSUPPORTED",
+    UnsupportedApiVersion = "KFP_UNSUPPORTED_API_VERSION",
+    InvalidPipeline = "KFP_INVALID_PIPELINE",
+    MissingDependency = "KFP_MISSING_DEPENDENCY",
 }
 
 /// Why the cookie jar refused a `Set-Cookie` the gateway sent.
@@ -173,6 +136,19 @@ pub enum Error {
     Unsupported { feature: String, reason: String },
     /// An optional npm package the chosen options need is not installed.
     MissingDependency { package: String, needed_for: String },
+    /// The method has no equivalent in the API version the server speaks.
+    UnsupportedApiVersion { method: String, version: String },
+    /// The pipeline package could not be read.
+    InvalidPipeline { reason: String },
+    /// An answer was larger than the configured limit.
+    ResponseTooLarge { url: String, limit: u64 },
+    /// The gateway answered with its login (a sign-in page, a redirect to Dex) and the client
+    /// cannot log in by itself.
+    NotSignedIn { status: u16, url: String, with_token: bool },
+    /// `waitForRunCompletion` / `waitForRunStatus` gave up.
+    WaitTimeout { run_id: String, ms: u64, state: Option<String> },
+    /// The last error of a request that was tried `attempts` times.
+    Attempts { attempts: u32, last: Box<Error> },
 }
 
 impl Error {
@@ -204,6 +180,12 @@ impl Error {
             Error::TokenUnavailable { .. } => ErrorCode::TokenUnavailable,
             Error::Unsupported { .. } => ErrorCode::Unsupported,
             Error::MissingDependency { .. } => ErrorCode::MissingDependency,
+            Error::UnsupportedApiVersion { .. } => ErrorCode::UnsupportedApiVersion,
+            Error::InvalidPipeline { .. } => ErrorCode::InvalidPipeline,
+            Error::ResponseTooLarge { .. } => ErrorCode::ResponseTooLarge,
+            Error::Attempts { last, .. } => last.code(),
+            Error::NotSignedIn { .. } => ErrorCode::Unauthenticated,
+            Error::WaitTimeout { .. } => ErrorCode::Timeout,
         }
     }
 
@@ -214,6 +196,8 @@ impl Error {
             | Error::Api { status, .. }
             | Error::UnexpectedResponse { status, .. } => Some(*status),
             Error::LoginFailed { status, .. } | Error::SessionExpired { status, .. } => *status,
+            Error::Attempts { last, .. } => last.status(),
+            Error::NotSignedIn { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -222,6 +206,7 @@ impl Error {
     pub fn grpc_code(&self) -> Option<i64> {
         match self {
             Error::Api { grpc_code, .. } => *grpc_code,
+            Error::Attempts { last, .. } => last.grpc_code(),
             _ => None,
         }
     }
@@ -254,6 +239,10 @@ impl Error {
                 clean(url);
             }
             Error::InvalidCredentials { url, .. } | Error::InsecureTransport { url } | Error::SessionExpired { url, .. } => clean(url),
+            Error::InvalidPipeline { reason } => clean(reason),
+            Error::NotSignedIn { url, .. } => clean(url),
+            Error::ResponseTooLarge { url, .. } | Error::Timeout { url, .. } | Error::Aborted { url } => clean(url),
+            Error::Attempts { last, .. } => *last = Box::new((**last).clone().scrubbed(secrets, keep)),
             _ => {}
         }
         self
@@ -365,6 +354,32 @@ impl fmt::Display for Error {
                 f,
                 "The npm package \"{package}\" is needed for {needed_for} but is not installed. Run: npm install {package}@7"
             ),
+            Error::UnsupportedApiVersion { method, version } => write!(
+                f,
+                "{method} has no equivalent in the {version} API this server speaks (KFP 1.x or 2.0.0-alpha.7, as in deployKF 0.1.4 and older); use request() with a {version} path, or upgrade KFP."
+            ),
+            Error::InvalidPipeline { reason } => write!(
+                f,
+                "The pipeline package cannot be used: {reason}. Pass the YAML compiled by the KFP SDK (kfp.compiler.Compiler().compile), as text, bytes or a Blob."
+            ),
+            Error::ResponseTooLarge { url, limit } => write!(
+                f,
+                "The answer from {url} is larger than {limit} bytes. Ask for smaller pages (pageSize), or raise maxResponseBytes."
+            ),
+            Error::NotSignedIn { status, url, with_token } => {
+                write!(f, "Not signed in: the gateway answered {url} with its login (HTTP {status}) instead of KFP. ")?;
+                if *with_token {
+                    f.write_str("It does not accept this token here; use auth: { type: \"dex\", ... } or send the token to the KFP API server directly.")
+                } else {
+                    f.write_str("Pass credentials: auth: { type: \"dex\", username, password }, a token, or session cookies.")
+                }
+            }
+            Error::WaitTimeout { run_id, ms, state } => write!(
+                f,
+                "Run {run_id} did not reach the awaited state within {ms} ms (last state: {}). Raise timeoutMs, or look at the run in the KFP UI; err.run holds the last run seen.",
+                state.as_deref().unwrap_or("none yet")
+            ),
+            Error::Attempts { attempts, last } => write!(f, "{last} ({attempts} attempts were made.)"),
         }
     }
 }

@@ -150,6 +150,36 @@ impl HttpRequest {
         HttpRequest { method, url, headers, body }
     }
 
+    /// A `POST` with a `multipart/form-data` body holding one file part (the KFP upload
+    /// endpoints' `uploadfile`, REPORT §2.2), and `Accept: application/json`. The boundary is
+    /// derived from the content and checked not to occur in it.
+    pub fn multipart(url: Url, field: &str, filename: &str, content: &[u8]) -> Self {
+        let mut seed = content.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+        let boundary = loop {
+            let candidate = format!("kfp-wasm-{seed:016x}");
+            if !contains(content, candidate.as_bytes()) {
+                break candidate;
+            }
+            seed = seed.wrapping_mul(0x100_0000_01b3).wrapping_add(1);
+        };
+        let quote = |s: &str| s.replace(['"', '\r', '\n'], "_");
+        let mut body = Vec::with_capacity(content.len() + 256);
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                quote(field),
+                quote(filename)
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut headers = Headers::new();
+        headers.set("accept", "application/json");
+        headers.set("content-type", format!("multipart/form-data; boundary={boundary}"));
+        HttpRequest { method: Method::Post, url, headers, body: Some(body) }
+    }
+
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.set(name, value);
         self
@@ -216,6 +246,11 @@ impl HttpResponse {
     }
 }
 
+/// True when `needle` occurs in `haystack` (a boundary check; linear in practice).
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 fn looks_like_html(body: &[u8]) -> bool {
     let start = &body[..body.len().min(512)];
     let text = String::from_utf8_lossy(start).to_ascii_lowercase();
@@ -280,6 +315,23 @@ mod tests {
             assert!(!printed.contains(secret), "{secret} leaked: {printed}");
         }
         assert!(printed.contains("content-type"));
+    }
+
+    #[test]
+    fn multipart_body() {
+        let req = HttpRequest::multipart(url("https://h/apis/v2beta1/pipelines/upload?name=p"), "uploadfile", "pipeline.yaml", b"a: 1\n");
+        let ct = req.headers.get("content-type").unwrap().to_owned();
+        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let body = String::from_utf8(req.body.unwrap()).unwrap();
+        assert_eq!(
+            body,
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"uploadfile\"; filename=\"pipeline.yaml\"\r\nContent-Type: application/octet-stream\r\n\r\na: 1\n\r\n--{boundary}--\r\n")
+        );
+        // The boundary never occurs in the file, even a file made of boundaries.
+        let content = format!("{boundary}\r\n--{boundary}--");
+        let again = HttpRequest::multipart(url("https://h/u"), "f", "n", content.as_bytes());
+        let b2 = again.headers.get("content-type").unwrap().rsplit('=').next().unwrap().to_owned();
+        assert!(!content.contains(&b2));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! here, so it is the same for every caller and tested on the host. Invalid values give
 //! `ERR_INVALID_ARG_VALUE` naming the option as the user wrote it (`auth.connector`).
 
+use crate::core::client::RetryPolicy;
 use crate::core::error::{Error, Result};
 use crate::core::kfp::{ApiBase, ApiVersion};
 use crate::core::secret::Secret;
@@ -54,6 +55,45 @@ pub struct ClientOptions {
     pub headers: Vec<(String, String)>,
     /// `None`: detect (v2beta1, falling back to v1beta1 on servers without it).
     pub api_version: Option<ApiVersion>,
+    pub retry: RetryPolicy,
+    /// `maxResponseBytes`: the largest successful answer read.
+    pub max_response_bytes: Option<u32>,
+}
+
+/// `retry: { retries, minDelayMs, maxDelayMs }`: retries 0 to 10, delays 0 to 60 000 ms, the
+/// minimum not above the maximum.
+///
+/// # Errors
+/// `InvalidArgValue` naming `retry.retries`, `retry.minDelayMs` or `retry.maxDelayMs`.
+pub fn check_retry(retries: Option<f64>, min_delay_ms: Option<f64>, max_delay_ms: Option<f64>) -> Result<RetryPolicy> {
+    let defaults = RetryPolicy::default();
+    let whole = |name: &str, v: Option<f64>, max: f64, default: u32| -> Result<u32> {
+        match v {
+            None => Ok(default),
+            Some(n) if n.is_finite() && n >= 0.0 && n <= max && n.fract() == 0.0 => Ok(n as u32),
+            Some(_) => Err(invalid(name, format!("it must be a whole number from 0 to {max}"))),
+        }
+    };
+    let policy = RetryPolicy {
+        retries: whole("retry.retries", retries, 10.0, defaults.retries)?,
+        min_delay_ms: whole("retry.minDelayMs", min_delay_ms, 60_000.0, defaults.min_delay_ms)?,
+        max_delay_ms: whole("retry.maxDelayMs", max_delay_ms, 60_000.0, defaults.max_delay_ms.max(min_delay_ms.unwrap_or(0.0) as u32))?,
+    };
+    if policy.min_delay_ms > policy.max_delay_ms {
+        return Err(invalid("retry.minDelayMs", "it must not be above retry.maxDelayMs"));
+    }
+    Ok(policy)
+}
+
+/// `maxResponseBytes`: 1 KiB to 2 GiB.
+///
+/// # Errors
+/// `InvalidArgValue` for `maxResponseBytes`.
+pub fn check_max_bytes(n: f64) -> Result<u32> {
+    if !(n.is_finite() && n.fract() == 0.0 && (1024.0..=f64::from(i32::MAX)).contains(&n)) {
+        return Err(invalid("maxResponseBytes", "it must be a whole number of bytes from 1024 to 2147483647"));
+    }
+    Ok(n as u32)
 }
 
 fn invalid(name: &str, reason: impl Into<String>) -> Error {
@@ -233,6 +273,19 @@ mod tests {
         // the value is never echoed
         let err = check_cookie_string("=secretvalue").unwrap_err();
         assert!(!err.to_string().contains("secretvalue"));
+    }
+
+    #[test]
+    fn retry_and_limits() {
+        assert_eq!(check_retry(None, None, None).unwrap(), RetryPolicy::default());
+        assert_eq!(check_retry(Some(0.0), None, None).unwrap().retries, 0);
+        let p = check_retry(Some(3.0), Some(10_000.0), None).unwrap();
+        assert_eq!((p.retries, p.min_delay_ms, p.max_delay_ms), (3, 10_000, 10_000));
+        assert!(check_retry(Some(-1.0), None, None).is_err());
+        assert!(check_retry(Some(1.5), None, None).is_err());
+        assert!(check_retry(None, Some(500.0), Some(100.0)).is_err());
+        assert_eq!(check_max_bytes(1e6).unwrap(), 1_000_000);
+        assert!(check_max_bytes(10.0).is_err());
     }
 
     #[test]

@@ -90,6 +90,22 @@ pub fn decode_list(resp: &HttpResponse, key: &str) -> Result<Value, Error> {
     Ok(value)
 }
 
+/// The error for an answer that must be a JSON object (a single resource, a page) but is an
+/// array, a string, a number or `null`.
+pub fn not_an_object(resp: &HttpResponse) -> Error {
+    unexpected(resp, "a JSON value that is not an object where a KFP object was expected".into())
+}
+
+/// The error for a page whose list field is not an array.
+pub fn list_not_array(resp: &HttpResponse, key: &str) -> Error {
+    unexpected(resp, format!("the field \"{key}\" of a list answer is not an array"))
+}
+
+/// The error for a JSON answer that does not parse.
+pub fn invalid_json(resp: &HttpResponse, bytes: u32) -> Error {
+    unexpected(resp, format!("invalid JSON ({bytes} bytes) instead of a KFP answer"))
+}
+
 /// For calls whose answer carries nothing (`DELETE`, `:archive`): a 2xx with `{}` or no body.
 /// A JSON body with fields is accepted too (a newer server may add some).
 ///

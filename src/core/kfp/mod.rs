@@ -6,7 +6,12 @@
 //!
 //! - [`ApiBase`] and [`ApiVersion`]: where the API lives (`https://host/pipeline`) and which
 //!   surface (`/apis/v2beta1` or, on v1-line backends, `/apis/v1beta1`) it speaks.
-//! - [`request`]: the builders ([`list_experiments`], [`raw`], ...) and [`ListParams`].
+//! - [`endpoint`]: every endpoint as data (paths per version, list key, scope, body).
+//! - [`request`]: [`ApiCall`], which builds any endpoint's request for either version, [`raw`]
+//!   and [`ListParams`].
+//! - [`bodies`]: request bodies (experiments, runs, recurring runs) and run states.
+//! - [`package`]: pipeline packages (multi-document YAML) for runs and uploads.
+//! - [`v1`]: v1beta1 ⇄ v2beta1 conversion of bodies, filters and answers.
 //! - [`filter`]: the `filter` query parameter (the `op`/`operation` rename and the double
 //!   encoding the server expects).
 //! - [`decode`]: status and content-type checks, the one place where a non-2xx answer becomes an
@@ -16,9 +21,13 @@
 //! values, sends int64 as strings and adds fields between releases, so the library passes the
 //! objects through as they are (`research`: `shared/kfp-api/REPORT.md` §1).
 
+pub mod bodies;
 pub mod decode;
+pub mod endpoint;
 pub mod filter;
+pub mod package;
 pub mod request;
+pub mod v1;
 
 use url::Url;
 
@@ -26,15 +35,13 @@ use crate::core::error::Error;
 use crate::core::http::redact_url;
 
 pub use decode::{decode_empty, decode_error, decode_json, decode_list, is_not_found_route};
-pub use request::{
-    create_experiment, delete_experiment, get_experiment, healthz, list_experiments, raw,
-    ListParams,
-};
+pub use endpoint::{Answer, Endpoint, Resource};
+pub use request::{raw, ApiCall, CallBody, ListParams, Upload};
 
 /// The API surface a KFP backend serves.
 ///
 /// KFP 2.x serves both; v1-line backends (KFP 1.x, `2.0.0-alpha.7` as shipped by deployKF ≤ 0.1.4)
-/// serve only `v1beta1`. Detect with [`healthz`] and [`is_not_found_route`].
+/// serve only `v1beta1`. Detected by [`crate::core::client::Call`] from the healthz answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApiVersion {
     V2beta1,

@@ -1,4 +1,5 @@
-//! Request builders: each endpoint is a pure function from its arguments to an [`HttpRequest`].
+//! Request builders: an [`ApiCall`] of a declared [`Endpoint`] becomes an [`HttpRequest`] for
+//! either API version; [`raw`] builds the escape hatch `request()`.
 //!
 //! Paths and query parameters follow the 2.3.0 swagger specs (`shared/kfp-api/v2beta1/*.swagger.json`,
 //! `shared/kfp-api/v1beta1/*.swagger.json`). Query strings are built here rather than by the
@@ -7,10 +8,11 @@
 //! Arguments are validated before anything is built; errors name the argument as the JS caller
 //! wrote it (`id`, `name`, `pageSize`).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use url::Url;
 
-use super::{filter, ApiBase, ApiVersion};
+use super::endpoint::{self, Answer, Body, Endpoint, Scope};
+use super::{filter, v1, ApiBase, ApiVersion};
 use crate::core::error::Error;
 use crate::core::http::{HttpRequest, Method};
 
@@ -21,6 +23,8 @@ pub struct ListParams {
     /// The user namespace (multi-user mode). v2beta1 sends `namespace=`, v1beta1
     /// `resource_reference_key.type=NAMESPACE&resource_reference_key.id=`.
     pub namespace: Option<String>,
+    /// Runs and recurring runs of one experiment (instead of the namespace, as `kfp.Client`).
+    pub experiment_id: Option<String>,
     /// 0 means the server default (20); the server clamps values above 200.
     pub page_size: Option<i32>,
     /// `next_page_token` of the previous page. Send the same `sort_by` and `filter` with it, or
@@ -86,139 +90,207 @@ fn non_empty(value: Option<&str>) -> Option<&str> {
     value.filter(|v| !v.is_empty())
 }
 
-/// `GET {base}/apis/{v}/healthz`: `{commit_sha, tag_name, multi_user}` from the API server, or
-/// the UI server's `{apiServerTagName, multi_user, ...}` through `ml-pipeline-ui` (REPORT §3.3).
-/// A 404 that [`is_not_found_route`](super::is_not_found_route) accepts means the version is not
-/// served.
-///
-/// # Errors
-/// None in practice; the `Result` keeps every builder alike.
-pub fn healthz(base: &ApiBase, v: ApiVersion) -> Result<HttpRequest, Error> {
-    let url = base.join(&format!("{}/healthz", v.path_prefix()))?;
-    Ok(HttpRequest::json(Method::Get, url, None))
+/// A file for the upload endpoints: its bytes and the file name the server sees (the extension
+/// decides how it is read: `.yaml`/`.yml`, `.json`, or zip/tar.gz by magic bytes; REPORT §2.2).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    pub filename: String,
 }
 
-/// `GET {base}/apis/{v}/experiments` with the set [`ListParams`], in the order namespace,
-/// `page_size`, `page_token`, `sort_by`, `filter`. The response is
-/// `{experiments?, total_size?, next_page_token?}`; decode it with
-/// [`decode_list`](super::decode_list)`(resp, "experiments")`.
-///
-/// # Errors
-/// [`Error::InvalidArgValue`] for a negative `pageSize` or a bad `filter`;
-/// [`Error::InvalidArgType`] for a `filter` that is neither an object nor a string.
-pub fn list_experiments(base: &ApiBase, v: ApiVersion, p: &ListParams) -> Result<HttpRequest, Error> {
-    let url = base.join(&format!("{}/experiments", v.path_prefix()))?;
-    Ok(HttpRequest::json(Method::Get, list_url(url, v, p)?, None))
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Upload({:?}, {} bytes)", self.filename, self.bytes.len())
+    }
 }
 
-/// `url` with the list query of `p`.
-fn list_url(url: Url, v: ApiVersion, p: &ListParams) -> Result<Url, Error> {
-    let page_size = match p.page_size {
-        Some(size) if size < 0 => {
-            return Err(Error::InvalidArgValue {
-                name: "pageSize".into(),
-                reason: format!("it must be 0 or more (0 means the server default), got {size}"),
-            })
+/// The body of an [`ApiCall`], in v2beta1 terms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallBody {
+    None,
+    Json(Value),
+    Upload(Upload),
+}
+
+/// One call of a declared [`Endpoint`]: its ids, list parameters, extra query parameters (with
+/// their v2beta1 names) and body. [`ApiCall::build`] turns it into the request for either API
+/// version, so a call made before the version is known can be rebuilt after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiCall {
+    pub endpoint: &'static Endpoint,
+    /// `(argument name, id)` for each `{}` of the v2beta1 path, in order.
+    pub ids: Vec<(&'static str, String)>,
+    pub list: ListParams,
+    pub query: Vec<(&'static str, String)>,
+    pub body: CallBody,
+}
+
+impl ApiCall {
+    pub fn new(endpoint: &'static Endpoint) -> Self {
+        ApiCall { endpoint, ids: Vec::new(), list: ListParams::default(), query: Vec::new(), body: CallBody::None }
+    }
+
+    /// Adds the next path id; `name` is the JS argument it came from, for messages.
+    #[must_use]
+    pub fn id(mut self, name: &'static str, id: impl Into<String>) -> Self {
+        self.ids.push((name, id.into()));
+        self
+    }
+
+    #[must_use]
+    pub fn list(mut self, params: ListParams) -> Self {
+        self.list = params;
+        self
+    }
+
+    /// Adds a query parameter when `value` is set and not empty.
+    #[must_use]
+    pub fn query(mut self, key: &'static str, value: Option<impl Into<String>>) -> Self {
+        if let Some(value) = value.map(Into::into).filter(|v: &String| !v.is_empty()) {
+            self.query.push((key, value));
         }
-        Some(size) => Some(size.to_string()),
-        None => None,
-    };
-    let filter = match &p.filter {
-        Some(value) => filter::query_value(value, v)?,
-        None => None,
-    };
-    let mut pairs: Vec<(&str, &str)> = Vec::new();
-    if let Some(ns) = non_empty(p.namespace.as_deref()) {
-        match v {
-            ApiVersion::V2beta1 => pairs.push(("namespace", ns)),
-            ApiVersion::V1beta1 => {
-                pairs.push(("resource_reference_key.type", "NAMESPACE"));
-                pairs.push(("resource_reference_key.id", ns));
+        self
+    }
+
+    #[must_use]
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = CallBody::Json(body);
+        self
+    }
+
+    #[must_use]
+    pub fn upload(mut self, upload: Upload) -> Self {
+        self.body = CallBody::Upload(upload);
+        self
+    }
+
+    /// The request for API version `v`.
+    ///
+    /// # Errors
+    /// - [`Error::UnsupportedApiVersion`] when the endpoint has no path in `v`.
+    /// - [`Error::InvalidArgValue`] for an empty or dot-segment id, a negative `pageSize`, a bad
+    ///   filter, or a wrong number of ids; [`Error::InvalidArgType`] for a filter of the wrong type.
+    pub fn build(&self, base: &ApiBase, v: ApiVersion) -> Result<HttpRequest, Error> {
+        let e = self.endpoint;
+        let template = e.template(v).ok_or(Error::UnsupportedApiVersion { method: e.name.into(), version: v.as_str().into() })?;
+        if self.ids.len() != e.arity() {
+            return Err(Error::InvalidArgValue { name: "id".into(), reason: format!("{} takes {} id(s)", e.name, e.arity()) });
+        }
+        let ids: Vec<String> = self.ids.iter().map(|(_, id)| id.clone()).collect();
+        let path_ids = match v {
+            ApiVersion::V2beta1 => &ids[..],
+            ApiVersion::V1beta1 => endpoint::v1_ids(e, &ids),
+        };
+        let skipped = ids.len() - path_ids.len();
+        let mut path = String::with_capacity(template.len() + 40);
+        let mut pieces = template.split("{}");
+        path.push_str(pieces.next().unwrap_or_default());
+        for (index, piece) in pieces.enumerate() {
+            let (name, id) = &self.ids[skipped + index];
+            path.push_str(&id_segment(name, id)?);
+            path.push_str(piece);
+        }
+        // Ids that v1 takes in the query rather than the path are still checked.
+        for (name, id) in &self.ids[..skipped] {
+            id_segment(name, id)?;
+        }
+        let url = base.join(&path)?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        if e.answer == Answer::List {
+            self.list_query(v, &mut pairs)?;
+        }
+        for (key, value) in &self.query {
+            match (v, *key) {
+                // Not in v1beta1 (2.14+ only): the name stands in for it.
+                (ApiVersion::V1beta1, "display_name") => {
+                    if !self.query.iter().any(|(k, _)| *k == "name") {
+                        pairs.push(("name".into(), value.clone()));
+                    }
+                }
+                _ => pairs.push(((*key).to_owned(), value.clone())),
             }
         }
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let url = with_query(url, &refs);
+        Ok(match (&self.body, e.body) {
+            (CallBody::Upload(file), _) => HttpRequest::multipart(url, "uploadfile", &file.filename, &file.bytes),
+            (CallBody::Json(value), _) => {
+                let value = match v {
+                    ApiVersion::V2beta1 => value.clone(),
+                    ApiVersion::V1beta1 => v1::request_body(e.resource, value),
+                };
+                HttpRequest::json(e.method, url, Some(&value))
+            }
+            (CallBody::None, Body::EmptyJson) => HttpRequest::json(e.method, url, Some(&Value::Object(serde_json::Map::new()))),
+            (CallBody::None, _) => HttpRequest::json(e.method, url, None),
+        })
     }
-    if let Some(size) = page_size.as_deref() {
-        pairs.push(("page_size", size));
-    }
-    if let Some(token) = non_empty(p.page_token.as_deref()) {
-        pairs.push(("page_token", token));
-    }
-    if let Some(sort_by) = non_empty(p.sort_by.as_deref()) {
-        pairs.push(("sort_by", sort_by));
-    }
-    if let Some(filter) = filter.as_deref() {
-        // Already `encodeURIComponent(json)`; `with_query` encodes it a second time (REPORT §4).
-        pairs.push(("filter", filter));
-    }
-    Ok(with_query(url, &pairs))
-}
 
-fn experiment_url(base: &ApiBase, v: ApiVersion, id: &str) -> Result<Url, Error> {
-    let segment = id_segment("id", id)?;
-    base.join(&format!("{}/experiments/{segment}", v.path_prefix()))
-}
-
-/// `GET {base}/apis/{v}/experiments/{id}`.
-///
-/// # Errors
-/// [`Error::InvalidArgValue`] (`id`) for an empty id.
-pub fn get_experiment(base: &ApiBase, v: ApiVersion, id: &str) -> Result<HttpRequest, Error> {
-    Ok(HttpRequest::json(Method::Get, experiment_url(base, v, id)?, None))
-}
-
-/// `DELETE {base}/apis/{v}/experiments/{id}`; the answer is `{}`
-/// ([`decode_empty`](super::decode_empty)).
-///
-/// # Errors
-/// [`Error::InvalidArgValue`] (`id`) for an empty id.
-pub fn delete_experiment(base: &ApiBase, v: ApiVersion, id: &str) -> Result<HttpRequest, Error> {
-    Ok(HttpRequest::json(Method::Delete, experiment_url(base, v, id)?, None))
-}
-
-/// `POST {base}/apis/{v}/experiments`.
-///
-/// - v2beta1 body: `{"display_name", "description"?, "namespace"?}`.
-/// - v1beta1 body: `{"name", "description"?, "resource_references"?: [{"key": {"type": "NAMESPACE",
-///   "id"}, "relationship": "OWNER"}]}`.
-///
-/// An empty `namespace` is the same as none.
-///
-/// # Errors
-/// [`Error::InvalidArgValue`] (`name`) for an empty name.
-pub fn create_experiment(
-    base: &ApiBase,
-    v: ApiVersion,
-    name: &str,
-    description: Option<&str>,
-    namespace: Option<&str>,
-) -> Result<HttpRequest, Error> {
-    if name.trim().is_empty() {
-        return Err(Error::InvalidArgValue { name: "name".into(), reason: "it is empty".into() });
-    }
-    let namespace = non_empty(namespace);
-    let mut body = serde_json::Map::new();
-    match v {
-        ApiVersion::V2beta1 => {
-            body.insert("display_name".into(), json!(name));
-            if let Some(ns) = namespace {
-                body.insert("namespace".into(), json!(ns));
+    /// The list query of [`ListParams`]: scope, then `page_size`, `page_token`, `sort_by`,
+    /// `filter` (REPORT §3.5, §4), with v1beta1's names and keys.
+    fn list_query(&self, v: ApiVersion, pairs: &mut Vec<(String, String)>) -> Result<(), Error> {
+        let p = &self.list;
+        let resource = self.endpoint.resource;
+        if let Some(size) = p.page_size {
+            if size < 0 {
+                return Err(Error::InvalidArgValue {
+                    name: "pageSize".into(),
+                    reason: format!("it must be 0 or more (0 means the server default), got {size}"),
+                });
             }
         }
-        ApiVersion::V1beta1 => {
-            body.insert("name".into(), json!(name));
-            if let Some(ns) = namespace {
-                body.insert(
-                    "resource_references".into(),
-                    json!([{"key": {"type": "NAMESPACE", "id": ns}, "relationship": "OWNER"}]),
-                );
+        let namespace = non_empty(p.namespace.as_deref());
+        let experiment = non_empty(p.experiment_id.as_deref());
+        let mut push = |k: &str, v: &str| pairs.push((k.to_owned(), v.to_owned()));
+        match (self.endpoint.scope, v) {
+            (Scope::Namespace | Scope::NamespaceOrExperiment, ApiVersion::V2beta1) => {
+                // Like kfp.Client: an experiment scopes the list by itself.
+                if let Some(exp) = experiment.filter(|_| self.endpoint.scope == Scope::NamespaceOrExperiment) {
+                    push("experiment_id", exp);
+                } else if let Some(ns) = namespace {
+                    push("namespace", ns);
+                }
+            }
+            (Scope::Namespace | Scope::NamespaceOrExperiment, ApiVersion::V1beta1) => {
+                if let Some(exp) = experiment.filter(|_| self.endpoint.scope == Scope::NamespaceOrExperiment) {
+                    push("resource_reference_key.type", "EXPERIMENT");
+                    push("resource_reference_key.id", exp);
+                } else if let Some(ns) = namespace {
+                    push("resource_reference_key.type", "NAMESPACE");
+                    push("resource_reference_key.id", ns);
+                }
+            }
+            (Scope::Pipeline, ApiVersion::V1beta1) => {
+                if let Some((_, pipeline)) = self.ids.first() {
+                    push("resource_key.type", "PIPELINE");
+                    push("resource_key.id", pipeline);
+                }
+            }
+            _ => {}
+        }
+        if let Some(size) = p.page_size {
+            push("page_size", &size.to_string());
+        }
+        if let Some(token) = non_empty(p.page_token.as_deref()) {
+            push("page_token", token);
+        }
+        if let Some(sort_by) = non_empty(p.sort_by.as_deref()) {
+            match v {
+                ApiVersion::V2beta1 => push("sort_by", sort_by),
+                ApiVersion::V1beta1 => push("sort_by", &v1::sort_by(resource, sort_by)),
             }
         }
+        if let Some(value) = &p.filter {
+            if let Some(mut object) = filter::normalize(value, v)? {
+                if v == ApiVersion::V1beta1 {
+                    v1::filter(resource, &mut object);
+                }
+                // Encoded once here and again by `with_query` (REPORT §4).
+                push("filter", &encode_uri_component(&object.to_string()));
+            }
+        }
+        Ok(())
     }
-    if let Some(description) = description {
-        body.insert("description".into(), json!(description));
-    }
-    let url = base.join(&format!("{}/experiments", v.path_prefix()))?;
-    Ok(HttpRequest::json(Method::Post, url, Some(&Value::Object(body))))
 }
 
 /// The escape hatch `request(method, path, {query, body})` for endpoints without a builder.
@@ -286,6 +358,25 @@ fn check_raw_path(path: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::kfp::bodies;
+    use crate::core::kfp::endpoint::*;
+    use serde_json::json;
+
+    fn healthz(b: &ApiBase, v: ApiVersion) -> Result<HttpRequest, Error> {
+        ApiCall::new(&HEALTHZ).build(b, v)
+    }
+    fn list_experiments(b: &ApiBase, v: ApiVersion, p: &ListParams) -> Result<HttpRequest, Error> {
+        ApiCall::new(&LIST_EXPERIMENTS).list(p.clone()).build(b, v)
+    }
+    fn get_experiment(b: &ApiBase, v: ApiVersion, id: &str) -> Result<HttpRequest, Error> {
+        ApiCall::new(&GET_EXPERIMENT).id("id", id).build(b, v)
+    }
+    fn delete_experiment(b: &ApiBase, v: ApiVersion, id: &str) -> Result<HttpRequest, Error> {
+        ApiCall::new(&DELETE_EXPERIMENT).id("id", id).build(b, v)
+    }
+    fn create_experiment(b: &ApiBase, v: ApiVersion, name: &str, d: Option<&str>, ns: Option<&str>) -> Result<HttpRequest, Error> {
+        ApiCall::new(&CREATE_EXPERIMENT).json(bodies::experiment(name, d, ns)?).build(b, v)
+    }
 
     fn base() -> ApiBase {
         ApiBase::parse("https://kf.example.com/pipeline/").unwrap()
@@ -347,6 +438,7 @@ mod tests {
             page_token: Some("eyJTb3J0QnlGaWVsZE5hbWUiOiJDcmVhdGVkQXRJblNlYyJ9+/=".into()),
             sort_by: Some("created_at desc".into()),
             filter: Some(json!({"predicates": [{"key": "display_name", "op": "EQUALS", "string_value": "a+b"}]})),
+            ..ListParams::default()
         }
     }
 
@@ -386,7 +478,7 @@ mod tests {
              &page_size=10\
              &page_token=eyJTb3J0QnlGaWVsZE5hbWUiOiJDcmVhdGVkQXRJblNlYyJ9%2B%2F%3D\
              &sort_by=created_at%20desc\
-             &filter=%257B%2522predicates%2522%253A%255B%257B%2522key%2522%253A%2522display_name%2522%252C%2522op%2522%253A%2522EQUALS%2522%252C%2522string_value%2522%253A%2522a%252Bb%2522%257D%255D%257D",
+             &filter=%257B%2522predicates%2522%253A%255B%257B%2522key%2522%253A%2522name%2522%252C%2522op%2522%253A%2522EQUALS%2522%252C%2522string_value%2522%253A%2522a%252Bb%2522%257D%255D%257D",
         );
     }
 
@@ -410,6 +502,7 @@ mod tests {
     fn list_skips_empty_strings_and_allows_page_size_zero() {
         let p = ListParams {
             namespace: Some(String::new()),
+            experiment_id: None,
             page_size: Some(0),
             page_token: Some(String::new()),
             sort_by: Some(String::new()),
