@@ -1,54 +1,64 @@
 //! `createKfpClient`, `KfpClientManager` and `KfpClient`: the async driver around the core.
 //!
-//! Every API method is one line: build the request with [`crate::core::kfp`], [`Inner::send_api`]
-//! it, decode it. `send_api` owns what every call shares: cookies or bearer token, keeping
-//! `Set-Cookie` from API answers, one new login (shared by all concurrent calls) and one retry
-//! when the session is gone, and v2beta1 → v1beta1 fallback on servers without v2beta1.
+//! Every call goes through [`Inner::execute`], a short loop over the core's per-call policy
+//! ([`crate::core::client::Call`]): it sends what the policy asks, sleeps, logs in again (one
+//! login shared by all concurrent calls), or refreshes the token, until the policy gives the
+//! answer or an error. [`Inner::call`] then decodes the answer by the endpoint's declaration
+//! (one `JSON.parse`; v1beta1 objects reshaped into v2beta1 ones). The API methods themselves,
+//! in `api.rs`, only read their arguments into an [`ApiCall`].
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::core::client::{lacks_v2beta1, session_lost, CallContext};
+use crate::core::client::{AuthKind, Call, CallContext, Target, Verdict};
 use crate::core::error::Error;
-use crate::core::http::{redact_url, HttpRequest, HttpResponse, Method};
-use crate::core::kfp::{self, ApiVersion, ListParams};
+use crate::core::http::redact_url;
+use crate::core::kfp::endpoint::{Answer, Resource};
+use crate::core::kfp::{self, v1, ApiCall, ApiVersion};
 use crate::core::login::{LoginConfig, LoginFlow, Step};
 use crate::core::options::{Auth, ClientOptions};
 use crate::core::secret::Secret;
 use crate::wasm::error::Fail;
-use crate::wasm::fetch::Transport;
+use crate::wasm::fetch::{self, Received, SendError, Transport, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::wasm::host::{self, global_fetch};
-use crate::wasm::options::{self as js_options, Bag, Parsed, TokenSource};
+use crate::wasm::json::{self, Js};
+use crate::wasm::options::{self as js_options, Parsed, TokenSource};
 
 /// A KFP client with its own session, cookie jar and TLS settings.
 #[wasm_bindgen]
 pub struct KfpClient {
-    inner: Rc<Inner>,
+    pub(crate) inner: Rc<Inner>,
 }
 
-struct Inner {
-    options: ClientOptions,
+pub(crate) struct Inner {
+    pub(crate) options: ClientOptions,
     token: TokenSource,
     transport: Transport,
-    ctx: RefCell<CallContext>,
+    auth_kind: AuthKind,
+    pub(crate) ctx: RefCell<CallContext>,
     /// The login under way, shared by every call that needs it.
     login: RefCell<Option<Promise>>,
-    logins: Cell<u32>,
-    authenticated: Cell<bool>,
+    pub(crate) logins: Cell<u32>,
+    pub(crate) authenticated: Cell<bool>,
     /// The bearer token last sent (from a function or a file), so errors never quote it.
     last_token: RefCell<Option<Secret>>,
+    /// `getUserNamespace()` / `setUserNamespace()`; starts as `options.namespace`.
+    pub(crate) namespace: RefCell<Option<String>>,
 }
 
-type CallResult<T> = Result<T, Fail>;
+pub(crate) type CallResult<T> = Result<T, Fail>;
 
-/// A decoded answer as a plain JS value, exactly as `JSON.parse` would give it (plain objects
-/// and arrays; integers beyond 2^53 rounded rather than refused).
-fn to_js(value: &serde_json::Value) -> Result<JsValue, Fail> {
+/// The most turns of one call's loop; the policy ends every call well before (one login, one
+/// token refresh, one version probe, the retries).
+const MAX_TURNS: u32 = 32;
+
+/// A value the core decoded as serde_json, as a plain JS value exactly as `JSON.parse` gives it.
+/// Only small answers take this path (bodies the transport copied into the core).
+pub(crate) fn to_js(value: &serde_json::Value) -> CallResult<JsValue> {
     let unconvertible = || Fail::from(Error::UnexpectedResponse { status: 200, url: "the KFP answer".into(), what: "the answer could not be converted to a JS value".into() });
     let text = serde_json::to_string(value).map_err(|_| unconvertible())?;
     js_sys::JSON::parse(&text).map_err(|_| unconvertible())
@@ -63,7 +73,7 @@ where
 
 /// A call's promise, with every error scrubbed of the client's secrets on its way out: servers
 /// may echo a cookie or token back in an error body.
-fn guarded<F>(inner: &Rc<Inner>, future: F) -> Promise
+pub(crate) fn guarded<F>(inner: &Rc<Inner>, future: F) -> Promise
 where
     F: std::future::Future<Output = CallResult<JsValue>> + 'static,
 {
@@ -84,7 +94,7 @@ pub fn create_kfp_client(options: JsValue) -> Promise {
 
 fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
     let host = host::current();
-    let Parsed { options, token, fetch, signal } = js_options::parse(options, host.as_ref())?;
+    let Parsed { options, token, fetch, signal, session } = js_options::parse(options, host.as_ref())?;
     let fetch = match &host {
         Some(h) if h.is_node() => h.make_fetch(fetch.as_ref(), options.skip_tls_verify, options.ca_cert.as_deref())?,
         _ => global_fetch(fetch.as_ref())?,
@@ -94,23 +104,38 @@ fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
     if let Auth::Cookies { cookies } = &options.auth {
         let _ = ctx.jar.import_header(options.api.url(), cookies.expose());
     }
-    // Credentials other than a Dex login are in use from the start.
-    let authenticated = !matches!(options.auth, Auth::None | Auth::Dex { .. });
+    let resumed = session.is_some();
+    if let Some(session) = session {
+        ctx.jar = session;
+        ctx.generation = 1;
+    }
+    let auth_kind = match &options.auth {
+        Auth::Dex { .. } => AuthKind::Dex,
+        Auth::Cookies { .. } => AuthKind::Cookies,
+        Auth::None if resumed => AuthKind::Cookies,
+        Auth::None => AuthKind::None,
+        Auth::Bearer | Auth::ServiceAccountToken { .. } => AuthKind::Bearer,
+    };
+    // Credentials other than a fresh Dex login are in use from the start.
+    let authenticated = resumed || !matches!(options.auth, Auth::None | Auth::Dex { .. });
     let inner = Rc::new(Inner {
-        transport: Transport { fetch, timeout_ms: options.timeout_ms, browser },
+        transport: Transport { fetch, timeout_ms: options.timeout_ms, browser, max_bytes: options.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES) },
+        namespace: RefCell::new(options.namespace.clone()),
         options,
         token,
+        auth_kind,
         ctx: RefCell::new(ctx),
         login: RefCell::new(None),
         logins: Cell::new(0),
         authenticated: Cell::new(authenticated),
         last_token: RefCell::new(None),
     });
-    Ok((inner, signal))
+    Ok((inner, signal.filter(|_| !resumed)))
 }
 
 async fn connect(inner: Rc<Inner>, signal: Option<JsValue>) -> CallResult<JsValue> {
-    if matches!(inner.options.auth, Auth::Dex { .. }) {
+    let fresh_dex = matches!(inner.options.auth, Auth::Dex { .. }) && inner.ctx.borrow().generation == 0;
+    if fresh_dex {
         inner.login(signal.as_ref()).await?;
     }
     Ok(KfpClient { inner }.into())
@@ -143,7 +168,7 @@ impl Inner {
     /// Runs the login state machine over the transport and installs the new session.
     async fn login(self: &Rc<Self>, signal: Option<&JsValue>) -> CallResult<()> {
         let Auth::Dex { username, password, connector } = &self.options.auth else {
-            return Ok(());
+            return Err(Error::SessionExpired { status: None, url: redact_url(self.options.api.url()), relogin_possible: false }.into());
         };
         let mut flow = LoginFlow::new(LoginConfig {
             start_url: self.options.api.url().clone(),
@@ -153,8 +178,8 @@ impl Inner {
         });
         let mut request = flow.start();
         loop {
-            let response = self.transport.send(&request, signal).await?;
-            match flow.handle_response(response)? {
+            let received = self.transport.send(&request, signal).await.map_err(Fail::from)?;
+            match flow.handle_response(received.response)? {
                 Step::Send(next) => request = next,
                 Step::Done(session) => {
                     self.authenticated.set(session.authenticated);
@@ -167,8 +192,9 @@ impl Inner {
     }
 
     /// A new login after a call saw the session of `seen` fail. Concurrent callers share one
-    /// login; a caller whose session was already replaced just retries.
-    async fn relogin(self: &Rc<Self>, seen: u64) -> CallResult<()> {
+    /// login; a caller whose session was already replaced just retries. The caller's signal
+    /// stops its own wait, not the shared login.
+    pub(crate) async fn relogin(self: &Rc<Self>, seen: u64, signal: Option<&JsValue>) -> CallResult<()> {
         if self.ctx.borrow().generation != seen {
             return Ok(());
         }
@@ -179,7 +205,6 @@ impl Inner {
                 None => {
                     let me = Rc::clone(self);
                     let p = future_to_promise(async move {
-                        // A login shared by many calls is not cancelled by one caller's signal.
                         let result = me.login(None).await;
                         *me.login.borrow_mut() = None;
                         // Scrubbed here: the callers receive it as a JS value already.
@@ -190,90 +215,110 @@ impl Inner {
                 }
             }
         };
-        JsFuture::from(shared).await.map(|_| ()).map_err(Fail::Js)
+        fetch::until_aborted(&shared, signal, &redact_url(self.options.api.url())).await.map(|_| ())
     }
 
     async fn bearer(&self) -> CallResult<Option<Secret>> {
-        match &self.token {
-            TokenSource::None => Ok(None),
-            TokenSource::Static(s) => Ok(Some(s.clone())),
+        let token = match &self.token {
+            TokenSource::None => None,
+            TokenSource::Static(s) => Some(s.clone()),
             TokenSource::File(path) => {
                 let host = host::current().ok_or_else(|| Fail::from(Error::Unsupported { feature: "auth type \"serviceAccountToken\"".into(), reason: "it needs Node.js".into() }))?;
-                host.read_token(path).await.map(Some)
+                Some(host.read_token(path).await?)
             }
-            TokenSource::Function(f) => call_token_function(f).await.map(Some),
+            TokenSource::Function(f) => Some(call_token_function(f).await?),
+        };
+        if token.is_some() {
+            self.last_token.replace(token.clone());
         }
+        Ok(token)
     }
 
-    /// Sends an API request built by `build` for the API version in use, with everything every
-    /// call shares (see the module docs). `versioned` is false for `request()`, whose path is
-    /// the caller's.
-    async fn send_api(
-        self: &Rc<Self>,
-        versioned: bool,
-        signal: Option<&JsValue>,
-        build: &dyn Fn(ApiVersion) -> Result<HttpRequest, Error>,
-    ) -> CallResult<HttpResponse> {
-        let mut retried_session = false;
-        let mut retried_version = false;
-        // A token fetched to decide on a retry is the one the retry sends.
-        let mut next_token: Option<Option<Secret>> = None;
-        loop {
-            let (generation, version) = {
-                let ctx = self.ctx.borrow();
-                (ctx.generation, ctx.version.unwrap_or(ApiVersion::V2beta1))
-            };
-            let token = match next_token.take() {
+    /// Runs one call's policy to its end: the answer, or an error.
+    pub(crate) async fn execute(self: &Rc<Self>, target: Target, signal: Option<&JsValue>) -> CallResult<Received> {
+        let mut call = Call::new(self.options.api.clone(), target, self.auth_kind, self.options.retry);
+        let mut fresh: Option<Option<Secret>> = None;
+        for _ in 0..MAX_TURNS {
+            let token = match fresh.take() {
                 Some(token) => token,
                 None => self.bearer().await?,
             };
-            if token.is_some() {
-                self.last_token.replace(token.clone());
-            }
-            let request = self.ctx.borrow().prepare(build(version)?, token.as_ref());
-            let response = self.transport.send(&request, signal).await?;
-            self.ctx.borrow_mut().absorb(&response);
-
-            if session_lost(&response) {
-                if retried_session {
-                    return Err(match self.options.auth {
-                        // A refused token is KFP's (or the gateway's) answer, not a lost session.
-                        Auth::Bearer | Auth::ServiceAccountToken { .. } => kfp::decode_error(&response).into(),
-                        _ => self.session_error(&response),
-                    });
+            let request = call.request(&self.ctx.borrow(), token)?;
+            let url = redact_url(&request.url);
+            let verdict = match self.transport.send(&request, signal).await {
+                Ok(Received { response, body }) => match call.handle(&mut self.ctx.borrow_mut(), response, js_sys::Math::random()) {
+                    Verdict::Done(response) => return Ok(Received { response, body }),
+                    other => other,
+                },
+                Err(SendError::BeforeAnswer(Fail::Core(err, cause), retryable)) => match call.network_error(err, retryable, js_sys::Math::random()) {
+                    Verdict::Fail(err) => return Err(Fail::Core(err, cause)),
+                    other => other,
+                },
+                Err(e) => return Err(e.into()),
+            };
+            match verdict {
+                Verdict::Done(_) | Verdict::Send => {}
+                Verdict::Wait(ms) => fetch::sleep(ms, signal, &url).await?,
+                Verdict::Relogin(seen) => {
+                    self.relogin(seen, signal).await?;
+                    call.logged_in();
                 }
-                retried_session = true;
-                match &self.options.auth {
-                    Auth::Dex { .. } => {
-                        self.relogin(generation).await?;
-                        continue;
+                Verdict::RefreshToken => {
+                    let token = self.bearer().await?;
+                    if let Verdict::Fail(err) = call.fresh_token(token.as_ref()) {
+                        return Err(err.into());
                     }
-                    Auth::Bearer | Auth::ServiceAccountToken { .. } if response.status == 401 => {
-                        // A rotated or refreshed token may help once; the same token will not.
-                        let fresh = self.bearer().await?;
-                        if fresh.is_some() && fresh != token {
-                            next_token = Some(fresh);
-                            continue;
-                        }
-                        return Err(kfp::decode_error(&response).into());
-                    }
-                    Auth::Cookies { .. } => return Err(self.session_error(&response)),
-                    _ => return Err(kfp::decode_error(&response).into()),
+                    fresh = Some(token);
                 }
+                Verdict::Fail(err) => return Err(err.into()),
             }
-            if versioned && !retried_version && self.ctx.borrow().version.is_none() {
-                if lacks_v2beta1(&response) {
-                    // KFP 1.x and deployKF ≤ 0.1.4 (2.0.0-alpha.7) serve only v1beta1.
-                    self.ctx.borrow_mut().version = Some(ApiVersion::V1beta1);
-                    retried_version = true;
-                    continue;
-                }
-                if response.is_json() && response.status != 401 {
-                    self.ctx.borrow_mut().version = Some(ApiVersion::V2beta1);
-                }
-            }
-            return Ok(response);
         }
+        Err(Error::UnexpectedResponse { status: 0, url: redact_url(self.options.api.url()), what: "the call did not settle after many exchanges".into() }.into())
+    }
+
+    /// Sends a declared endpoint's call and decodes its answer.
+    pub(crate) async fn call(self: &Rc<Self>, api: ApiCall, signal: Option<&JsValue>) -> CallResult<JsValue> {
+        let endpoint = api.endpoint;
+        let received = self.execute(Target::Api(api), signal).await?;
+        let version = self.ctx.borrow().version.unwrap_or(ApiVersion::V2beta1);
+        if endpoint.answer == Answer::Empty {
+            kfp::decode_empty(&received.response)?;
+            return Ok(JsValue::UNDEFINED);
+        }
+        let value = self.json(&received)?;
+        let resp = &received.response;
+        if !json::is_plain_object(&value) {
+            return Err(kfp::decode::not_an_object(resp).into());
+        }
+        let mut node = Js(value);
+        match (endpoint.answer, version, endpoint.resource) {
+            (_, _, Resource::Healthz) | (Answer::Empty, _, _) => {}
+            (Answer::One, ApiVersion::V2beta1, _) => {}
+            (Answer::One, ApiVersion::V1beta1, resource) => v1::normalize(resource, &mut node),
+            (Answer::List, v, resource) => {
+                let key = resource.list_key(ApiVersion::V2beta1);
+                if v == ApiVersion::V1beta1 {
+                    v1::normalize_page(resource, &mut node, resource.list_key(v), key);
+                } else {
+                    match v1::JsonNode::get(&node, key) {
+                        None => v1::JsonNode::set(&mut node, key, <Js as v1::JsonNode>::array(Vec::new())),
+                        Some(list) if js_sys::Array::is_array(&list.0) => {}
+                        Some(_) => return Err(kfp::decode::list_not_array(resp, key).into()),
+                    }
+                }
+            }
+        }
+        Ok(node.0)
+    }
+
+    /// The answer's JSON: parsed once from the JS bytes for a successful JSON answer, or
+    /// decoded by the core for bodies it holds (errors become `KfpError`s there).
+    pub(crate) fn json(&self, received: &Received) -> CallResult<JsValue> {
+        let resp = &received.response;
+        if (200..300).contains(&resp.status) && resp.is_json() {
+            return json::parse(&received.body).map_err(|_| Fail::from(kfp::decode::invalid_json(resp, received.body.length())));
+        }
+        to_js(&kfp::decode_json(resp)?)
     }
 
     /// Every secret this client holds: what no error may quote.
@@ -290,10 +335,11 @@ impl Inner {
         if let Some(token) = &*self.last_token.borrow() {
             secrets.push(token.expose().to_owned());
         }
+        secrets.extend(self.options.headers.iter().map(|(_, v)| v.clone()));
         secrets
     }
 
-    fn scrub(&self, fail: Fail) -> Fail {
+    pub(crate) fn scrub(&self, fail: Fail) -> Fail {
         match fail {
             Fail::Core(e, cause) => {
                 let secrets = self.secrets();
@@ -302,160 +348,22 @@ impl Inner {
                     Auth::Dex { username, .. } => vec![username.as_str()],
                     _ => vec![],
                 };
+                let cause = cause.map(|c| crate::wasm::error::clean_cause(&c, &|text| crate::core::secret::scrub_keeping(text, &refs, &keep)));
                 Fail::Core(e.scrubbed(&refs, &keep), cause)
             }
             js => js,
         }
     }
 
-    fn session_error(&self, response: &HttpResponse) -> Fail {
-        let relogin_possible = matches!(self.options.auth, Auth::Dex { .. });
-        Error::SessionExpired { status: Some(response.status), url: redact_url(&response.url), relogin_possible }.into()
+    /// The namespace of a call: the one given, else the client's.
+    pub(crate) fn namespace(&self, given: Option<String>) -> Option<String> {
+        given.or_else(|| self.namespace.borrow().clone())
     }
 
-    fn namespace(&self, given: Option<String>) -> Option<String> {
-        given.or_else(|| self.options.namespace.clone())
-    }
-}
-
-async fn call_token_function(f: &Function) -> CallResult<Secret> {
-    let unavailable = |e: JsValue| Fail::with_cause(Error::TokenUnavailable { reason: "auth.token() threw or rejected".into() }, e);
-    let value = f.call0(&JsValue::UNDEFINED).map_err(unavailable)?;
-    let value = JsFuture::from(Promise::resolve(&value)).await.map_err(unavailable)?;
-    match value.as_string() {
-        Some(t) if !t.trim().is_empty() => Ok(Secret::new(t.trim())),
-        _ => Err(Error::TokenUnavailable { reason: "auth.token() must return a non-empty string (or a promise of one)".into() }.into()),
-    }
-}
-
-/// Decodes any successful answer of `request()`: JSON as an object, other text as a string.
-fn decode_any(response: &HttpResponse) -> CallResult<JsValue> {
-    if (200..300).contains(&response.status) && !response.is_json() && !response.is_html() && !response.body.is_empty() {
-        let looks_json = matches!(response.body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'['));
-        if !looks_json {
-            return Ok(JsValue::from_str(&response.text()));
-        }
-    }
-    to_js(&kfp::decode_json(response)?)
-}
-
-fn list_params(params: &JsValue) -> Result<ListParams, Error> {
-    let bag = Bag::new(params, "params")?;
-    Ok(ListParams {
-        namespace: bag.string("namespace")?,
-        page_size: bag.int("pageSize")?,
-        page_token: bag.string("pageToken")?,
-        sort_by: bag.string("sortBy")?,
-        filter: bag.json("filter")?,
-    })
-}
-
-/// The `signal` of a per-call options object.
-fn call_signal(options: &JsValue) -> Result<Option<JsValue>, Error> {
-    Bag::new(options, "options")?.signal("signal")
-}
-
-fn required_id(id: &JsValue, name: &str) -> Result<String, Error> {
-    id.as_string().ok_or_else(|| Error::InvalidArgType { name: name.into(), expected: "of type string".into(), actual: if id.is_undefined() { "undefined".into() } else { format!("type {}", id.js_typeof().as_string().unwrap_or_default()) } })
 }
 
 #[wasm_bindgen]
 impl KfpClient {
-    /// `GET /apis/v2beta1/healthz` (v1beta1 on older servers): `multi_user` and versions.
-    pub fn healthz(&self, options: JsValue) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let signal = call_signal(&options);
-        guarded(&self.inner, async move {
-            let signal = signal?;
-            let base = inner.options.api.clone();
-            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::healthz(&base, v)).await?;
-            to_js(&kfp::decode_json(&response)?)
-        })
-    }
-
-    /// Lists experiments: `{ experiments: [...], total_size?, next_page_token? }`.
-    #[wasm_bindgen(js_name = listExperiments)]
-    pub fn list_experiments(&self, params: JsValue) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let parsed = list_params(&params).and_then(|p| Ok((p, Bag::new(&params, "params")?.signal("signal")?)));
-        guarded(&self.inner, async move {
-            let (mut p, signal) = parsed?;
-            p.namespace = inner.namespace(p.namespace);
-            let base = inner.options.api.clone();
-            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::list_experiments(&base, v, &p)).await?;
-            to_js(&kfp::decode_list(&response, "experiments")?)
-        })
-    }
-
-    /// Gets one experiment by id.
-    #[wasm_bindgen(js_name = getExperiment)]
-    pub fn get_experiment(&self, id: JsValue, options: JsValue) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let args = required_id(&id, "id").and_then(|id| Ok((id, call_signal(&options)?)));
-        guarded(&self.inner, async move {
-            let (id, signal) = args?;
-            let base = inner.options.api.clone();
-            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::get_experiment(&base, v, &id)).await?;
-            to_js(&kfp::decode_json(&response)?)
-        })
-    }
-
-    /// Creates an experiment in `options.namespace` (or the client's namespace).
-    #[wasm_bindgen(js_name = createExperiment)]
-    pub fn create_experiment(&self, name: JsValue, options: JsValue) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let args = (|| {
-            let name = required_id(&name, "name")?;
-            let bag = Bag::new(&options, "options")?;
-            Ok::<_, Error>((name, bag.string("description")?, bag.string("namespace")?, bag.signal("signal")?))
-        })();
-        guarded(&self.inner, async move {
-            let (name, description, namespace, signal) = args?;
-            let namespace = inner.namespace(namespace);
-            let base = inner.options.api.clone();
-            let response = inner
-                .send_api(true, signal.as_ref(), &|v| kfp::create_experiment(&base, v, &name, description.as_deref(), namespace.as_deref()))
-                .await?;
-            to_js(&kfp::decode_json(&response)?)
-        })
-    }
-
-    /// Deletes an experiment by id.
-    #[wasm_bindgen(js_name = deleteExperiment)]
-    pub fn delete_experiment(&self, id: JsValue, options: JsValue) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let args = required_id(&id, "id").and_then(|id| Ok((id, call_signal(&options)?)));
-        guarded(&self.inner, async move {
-            let (id, signal) = args?;
-            let base = inner.options.api.clone();
-            let response = inner.send_api(true, signal.as_ref(), &|v| kfp::delete_experiment(&base, v, &id)).await?;
-            kfp::decode_empty(&response)?;
-            Ok(JsValue::UNDEFINED)
-        })
-    }
-
-    /// Any KFP endpoint: `request("GET", "/apis/v2beta1/runs", { query, body })`.
-    pub fn request(&self, method: JsValue, path: JsValue, options: JsValue) -> Promise {
-        let inner = Rc::clone(&self.inner);
-        let args = (|| {
-            let method_name = required_id(&method, "method")?;
-            let method = Method::parse(&method_name).ok_or_else(|| Error::InvalidArgValue {
-                name: "method".into(),
-                reason: "it must be GET, POST, PUT, PATCH or DELETE".into(),
-            })?;
-            let path = required_id(&path, "path")?;
-            let bag = Bag::new(&options, "options")?;
-            let query = query_pairs(bag.object("query")?)?;
-            Ok::<_, Error>((method, path, query, bag.json("body")?, bag.signal("signal")?))
-        })();
-        guarded(&self.inner, async move {
-            let (method, path, query, body, signal) = args?;
-            let base = inner.options.api.clone();
-            let response = inner.send_api(false, signal.as_ref(), &|_| kfp::raw(&base, method, &path, &query, body.as_ref())).await?;
-            decode_any(&response)
-        })
-    }
-
     /// The `Cookie` header value this client sends to `apiUrl` (Node), for tools that take a
     /// session cookie, like the Python recipe's `kfp.Client(cookies=...)`. `undefined` without a
     /// session.
@@ -464,10 +372,10 @@ impl KfpClient {
         self.inner.ctx.borrow().jar.header_for(self.inner.options.api.url())
     }
 
-    /// The default namespace from the options.
+    /// The client's namespace (`options.namespace`, or what `setUserNamespace` set).
     #[wasm_bindgen(getter)]
     pub fn namespace(&self) -> Option<String> {
-        self.inner.options.namespace.clone()
+        self.inner.namespace.borrow().clone()
     }
 
     /// The base URL as normalised (no trailing slash).
@@ -505,38 +413,22 @@ impl KfpClient {
     pub fn login(&self) -> Promise {
         let inner = Rc::clone(&self.inner);
         guarded(&self.inner, async move {
-            let generation = inner.ctx.borrow().generation;
-            inner.relogin(generation).await?;
+            if matches!(inner.options.auth, Auth::Dex { .. }) {
+                let generation = inner.ctx.borrow().generation;
+                inner.relogin(generation, None).await?;
+            }
             Ok(JsValue::UNDEFINED)
         })
     }
 }
 
-/// `{ key: value | value[] }` → query pairs; values may be strings, numbers or booleans.
-fn query_pairs(query: Option<JsValue>) -> Result<Vec<(String, String)>, Error> {
-    let Some(query) = query else { return Ok(Vec::new()) };
-    let entries = js_sys::Object::entries(query.unchecked_ref());
-    let mut pairs = Vec::new();
-    for entry in entries.iter() {
-        let pair = js_sys::Array::from(&entry);
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let values: Vec<JsValue> = if js_sys::Array::is_array(&value) { js_sys::Array::from(&value).iter().collect() } else { vec![value] };
-        for v in values {
-            if v.is_undefined() || v.is_null() {
-                continue;
-            }
-            let text = if let Some(s) = v.as_string() {
-                s
-            } else if let Some(n) = v.as_f64() {
-                n.to_string()
-            } else if let Some(b) = v.as_bool() {
-                b.to_string()
-            } else {
-                return Err(Error::InvalidArgType { name: format!("options.query.{key}"), expected: "a string, number, boolean or an array of them".into(), actual: "an object".into() });
-            };
-            pairs.push((key.clone(), text));
-        }
+async fn call_token_function(f: &Function) -> CallResult<Secret> {
+    let unavailable = |e: JsValue| Fail::with_cause(Error::TokenUnavailable { reason: "auth.token() threw or rejected".into() }, e);
+    let value = f.call0(&JsValue::UNDEFINED).map_err(unavailable)?;
+    let value = JsFuture::from(Promise::resolve(&value)).await.map_err(unavailable)?;
+    match value.as_string() {
+        Some(t) if !t.trim().is_empty() => Ok(Secret::new(t.trim())),
+        _ => Err(Error::TokenUnavailable { reason: "auth.token() must return a non-empty string (or a promise of one)".into() }.into()),
     }
-    Ok(pairs)
 }
+

@@ -88,6 +88,21 @@ fn to_js(e: &Error, cause: Option<JsValue>) -> JsValue {
     err
 }
 
+/// A clean copy of a JS error for `cause`: its name, code and scrubbed message, never the
+/// original (whose own `cause` may hold the raw response, cookies or a token).
+pub fn clean_cause(err: &JsValue, scrub: &dyn Fn(&str) -> String) -> JsValue {
+    let message = js_field(err, "message").as_string().or_else(|| err.as_string()).unwrap_or_default();
+    let copy = js_sys::Error::new(&scrub(&message));
+    if let Some(name) = js_field(err, "name").as_string() {
+        copy.set_name(&name);
+    }
+    let code = js_code(err).or_else(|| js_code(&js_field(err, "cause")));
+    if let Some(code) = code {
+        let _ = Reflect::set(&copy, &"code".into(), &JsValue::from_str(&scrub(&code)));
+    }
+    copy.into()
+}
+
 /// Reads `error.code` of a JS error, if it is a string.
 pub fn js_code(err: &JsValue) -> Option<String> {
     if !err.is_object() {

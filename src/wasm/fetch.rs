@@ -2,8 +2,11 @@
 //!
 //! Redirects are never followed (`redirect: "manual"`): the core decides every hop, and the
 //! cookie jar sees every `Set-Cookie` (read with `Headers.getSetCookie()`, which web-sys does not
-//! bind). Bodies are always read to the end, so no connection is left half-used. Fetch
-//! failures are classified here into timeouts, aborts, TLS and network errors.
+//! bind). Bodies are read as a stream against a byte cap: a successful JSON answer stays a JS
+//! `Uint8Array` (parsed once by `JSON.parse`, never copied into wasm memory) and fails with
+//! `KFP_RESPONSE_TOO_LARGE` past `maxResponseBytes`; any other body (an error, a login page) is
+//! copied into the core, cut at [`OTHER_BODY_CAP`]. Fetch failures are classified here into
+//! timeouts, aborts, TLS and network errors.
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -14,6 +17,87 @@ use crate::core::error::Error;
 use crate::core::http::{redact_url, Headers, HttpRequest, HttpResponse};
 use crate::wasm::error::{js_code, js_field, Fail};
 
+/// The most bytes of a body that is not a successful JSON answer (an error, an HTML page) read;
+/// the rest is dropped. Login pages are parsed up to 256 KiB.
+pub const OTHER_BODY_CAP: u32 = 1024 * 1024;
+/// The default `maxResponseBytes`.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 64 * 1024 * 1024;
+
+#[wasm_bindgen(inline_js = r#"
+export async function readBody(response, cap, cut) {
+  const declared = Number(response.headers?.get?.("content-length") ?? NaN);
+  const body = response.body;
+  if (declared > cap && !cut) {
+    try { await body?.cancel(); } catch {}
+    return null;
+  }
+  if (!body || typeof body.getReader !== "function") {
+    const all = new Uint8Array(await response.arrayBuffer());
+    return all.length > cap ? (cut ? all.subarray(0, cap) : null) : all;
+  }
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.length > cap) {
+      if (cut) chunks.push(value.subarray(0, cap - total));
+      total = cap;
+      try { await reader.cancel(); } catch {}
+      if (!cut) return null;
+      break;
+    }
+    chunks.push(value);
+    total += value.length;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+export function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DOMException("aborted", "AbortError"));
+    const onAbort = () => { clearTimeout(timer); reject(new DOMException("aborted", "AbortError")); };
+    const timer = setTimeout(() => { signal?.removeEventListener?.("abort", onAbort); resolve(); }, ms);
+    signal?.addEventListener?.("abort", onAbort, { once: true });
+  });
+}
+export function raceSignal(promise, signal) {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new DOMException("aborted", "AbortError"));
+    const onAbort = () => reject(new DOMException("aborted", "AbortError"));
+    signal.addEventListener?.("abort", onAbort, { once: true });
+    promise.then((v) => { signal.removeEventListener?.("abort", onAbort); resolve(v); },
+                 (e) => { signal.removeEventListener?.("abort", onAbort); reject(e); });
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = readBody)]
+    fn read_body_js(response: &JsValue, cap: u32, cut: bool) -> Promise;
+    #[wasm_bindgen(js_name = sleep)]
+    fn sleep_js(ms: u32, signal: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = raceSignal)]
+    fn race_signal_js(promise: &Promise, signal: &JsValue) -> Promise;
+}
+
+/// Waits `ms`, or fails with `KFP_ABORTED` when `signal` aborts first.
+pub async fn sleep(ms: u32, signal: Option<&JsValue>, url: &str) -> Result<(), Fail> {
+    let signal = signal.cloned().unwrap_or(JsValue::UNDEFINED);
+    JsFuture::from(sleep_js(ms, &signal)).await.map(|_| ()).map_err(|_| Error::Aborted { url: url.to_owned() }.into())
+}
+
+/// `promise`, or `KFP_ABORTED` when `signal` aborts first.
+pub async fn until_aborted(promise: &Promise, signal: Option<&JsValue>, url: &str) -> Result<JsValue, Fail> {
+    let Some(signal) = signal else { return JsFuture::from(promise.clone()).await.map_err(Fail::Js) };
+    let aborted = || is_aborted(signal);
+    JsFuture::from(race_signal_js(promise, signal)).await.map_err(|e| if aborted() { Error::Aborted { url: url.to_owned() }.into() } else { Fail::Js(e) })
+}
+
 /// How requests leave: the fetch function and the per-call limits.
 #[derive(Clone)]
 pub struct Transport {
@@ -21,6 +105,29 @@ pub struct Transport {
     pub timeout_ms: Option<u32>,
     /// In browsers: send the browser's own cookies (`credentials: "include"`).
     pub browser: bool,
+    /// `maxResponseBytes`.
+    pub max_bytes: u32,
+}
+
+/// A response: the core's view (with the body copied only when the core needs it) and the
+/// body bytes as JS saw them.
+pub struct Received {
+    pub response: HttpResponse,
+    pub body: Uint8Array,
+}
+
+/// Why a send failed: before any answer (`fetch` rejected: may be retried) or after.
+pub enum SendError {
+    BeforeAnswer(Fail, bool),
+    After(Fail),
+}
+
+impl From<SendError> for Fail {
+    fn from(e: SendError) -> Fail {
+        match e {
+            SendError::BeforeAnswer(f, _) | SendError::After(f) => f,
+        }
+    }
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {
@@ -36,14 +143,15 @@ fn timeout_signal(ms: u32) -> Option<JsValue> {
 }
 
 impl Transport {
-    /// Sends `req` and reads the whole response.
+    /// Sends `req` and reads the answer.
     ///
     /// # Errors
-    /// `Timeout`, `Aborted`, `Tls` or `Network`, with the JS error as `cause`.
-    pub async fn send(&self, req: &HttpRequest, signal: Option<&JsValue>) -> Result<HttpResponse, Fail> {
+    /// `SendError::BeforeAnswer` when `fetch` rejected (with whether another try may help),
+    /// `SendError::After` when reading the answer failed or it was too large.
+    pub async fn send(&self, req: &HttpRequest, signal: Option<&JsValue>) -> Result<Received, SendError> {
         let url = redact_url(&req.url);
         if signal.is_some_and(is_aborted) {
-            return Err(Error::Aborted { url }.into());
+            return Err(SendError::After(Error::Aborted { url }.into()));
         }
         let init = Object::new();
         set(&init, "method", &req.method.as_str().into());
@@ -62,28 +170,41 @@ impl Transport {
         if let Some(signal) = combine(signal, self.timeout_ms.and_then(timeout_signal)) {
             set(&init, "signal", &signal);
         }
-        let fail = |e: JsValue| self.classify(&url, e, signal);
-        let pending = self
-            .fetch
-            .call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url.as_str()), &init)
-            .map_err(fail)?;
-        let response = JsFuture::from(Promise::resolve(&pending)).await.map_err(fail)?;
+        let before = |e: JsValue| {
+            let fail = self.classify(&url, e, signal);
+            let retryable = matches!(&fail, Fail::Core(Error::Network { .. }, _));
+            SendError::BeforeAnswer(fail, retryable)
+        };
+        let pending = self.fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url.as_str()), &init).map_err(before)?;
+        let response = JsFuture::from(Promise::resolve(&pending)).await.map_err(before)?;
         if !response.is_object() {
-            return Err(Error::UnexpectedResponse { status: 0, url, what: "fetch returned something that is not a Response".into() }.into());
+            return Err(SendError::After(Error::UnexpectedResponse { status: 0, url, what: "fetch returned something that is not a Response".into() }.into()));
         }
         let status = Reflect::get(&response, &"status".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u16;
-        let js_headers = Reflect::get(&response, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
-        let (headers, set_cookies) = read_headers(&js_headers);
-        let body = read_body(&response).await.map_err(fail)?;
         if status == 0 {
             // Browsers hide manual redirects behind an opaque response.
-            return Err(Error::Unsupported {
-                feature: "Following the login in this browser".into(),
-                reason: "the browser hides redirects and cookies from scripts; serve the dashboard from the gateway's origin and use its session".into(),
-            }
-            .into());
+            return Err(SendError::After(
+                Error::Unsupported {
+                    feature: "Following the login in this browser".into(),
+                    reason: "the browser hides redirects and cookies from scripts; serve the dashboard from the gateway's origin and use its session".into(),
+                }
+                .into(),
+            ));
         }
-        Ok(HttpResponse { url: req.url.clone(), status, headers, set_cookies, body })
+        let js_headers = Reflect::get(&response, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
+        let (headers, set_cookies) = read_headers(&js_headers);
+        let mut received = HttpResponse { url: req.url.clone(), status, headers, set_cookies, body: Vec::new() };
+        let keep_in_js = (200..300).contains(&status) && received.is_json();
+        let cap = if keep_in_js { self.max_bytes } else { OTHER_BODY_CAP };
+        let read = JsFuture::from(read_body_js(&response, cap, !keep_in_js)).await.map_err(|e| SendError::After(self.classify(&url, e, signal)))?;
+        if read.is_null() {
+            return Err(SendError::After(Error::ResponseTooLarge { url, limit: u64::from(cap) }.into()));
+        }
+        let body: Uint8Array = read.dyn_into().map_err(|_| SendError::After(Error::UnexpectedResponse { status, url: url.clone(), what: "the body could not be read".into() }.into()))?;
+        if !keep_in_js {
+            received.body = body.to_vec();
+        }
+        Ok(Received { response: received, body })
     }
 
     fn classify(&self, url: &str, err: JsValue, signal: Option<&JsValue>) -> Fail {
@@ -164,10 +285,3 @@ fn read_headers(js_headers: &JsValue) -> (Headers, Vec<String>) {
     }
     (headers, set_cookies)
 }
-
-async fn read_body(response: &JsValue) -> Result<Vec<u8>, JsValue> {
-    let array_buffer = Reflect::get(response, &"arrayBuffer".into())?.dyn_into::<Function>()?;
-    let buffer = JsFuture::from(Promise::resolve(&array_buffer.call0(response)?)).await?;
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-

@@ -1,10 +1,12 @@
 //! The wasm binding: moves values between JS and [`crate::core`] and performs `fetch`.
 //! No protocol logic lives here.
 
+mod api;
 mod client;
 mod error;
 mod fetch;
 mod host;
+mod json;
 mod options;
 
 pub use client::{create_kfp_client, KfpClient, KfpClientManager};

@@ -1,10 +1,11 @@
 //! Reading the JS options object: JS types are checked here, values by
 //! [`crate::core::options`].
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::core::cookies::{CookieJar, ExportedCookie};
 use crate::core::error::Error;
 use crate::core::options::{self as check, Auth, ClientOptions, AUTH_TYPES, DEFAULT_SA_TOKEN_PATH, SA_TOKEN_PATH_ENV};
 use crate::core::secret::Secret;
@@ -28,6 +29,56 @@ pub struct Parsed {
     pub fetch: Option<Function>,
     /// Aborts the first login.
     pub signal: Option<JsValue>,
+    /// The cookies of `options.session` (from `exportSession()`), when given.
+    pub session: Option<CookieJar>,
+}
+
+/// `options.session`: `{ version: 1, apiUrl, authType, cookies: [{ name, value, domain, path,
+/// expires?, secure, httpOnly, hostOnly }] }` as `exportSession()` made it.
+fn parse_session(value: &JsValue, api: &crate::core::kfp::ApiBase) -> Result<CookieJar, Error> {
+    let bag = Bag::new(value, "session")?;
+    if bag.number("version")? != Some(1.0) {
+        return Err(Error::InvalidArgValue { name: "session.version".into(), reason: "it must be 1 (pass the object exportSession() returned)".into() });
+    }
+    if let Some(url) = bag.string("apiUrl")? {
+        if check::check_api_url(&url).map(|b| b.url().clone()).ok().as_ref() != Some(api.url()) {
+            return Err(Error::InvalidArgValue { name: "session.apiUrl".into(), reason: "it differs from apiUrl; a session belongs to the deployment it was made for".into() });
+        }
+    }
+    let list = bag.raw("cookies")?;
+    if !js_sys::Array::is_array(&list) {
+        return Err(type_error("session.cookies", "an instance of Array", &list, false));
+    }
+    let list = js_sys::Array::from(&list);
+    if list.length() > 3000 {
+        return Err(Error::InvalidArgValue { name: "session.cookies".into(), reason: "it holds more than 3000 cookies".into() });
+    }
+    let mut cookies = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let name = format!("session.cookies[{i}]");
+        let c = Bag::new(&item, &name)?;
+        let field = |key: &str| -> Result<String, Error> {
+            c.string(key)?.ok_or_else(|| type_error(&format!("{name}.{key}"), "of type string", &JsValue::UNDEFINED, false))
+        };
+        let expires = c.number("expires")?.filter(|n| n.is_finite()).map(|n| n as i64);
+        cookies.push(ExportedCookie {
+            name: field("name")?,
+            value: Secret::new(c.string("value")?.unwrap_or_default()),
+            domain: field("domain")?,
+            path: c.string("path")?.unwrap_or_else(|| "/".into()),
+            expires,
+            secure: c.bool("secure")?.unwrap_or(false),
+            http_only: c.bool("httpOnly")?.unwrap_or(false),
+            host_only: c.bool("hostOnly")?.unwrap_or(true),
+            pinned: false,
+        });
+    }
+    let mut jar = CookieJar::new();
+    jar.import(&cookies, js_sys::Date::now() as i64).map_err(|e| match e {
+        Error::InvalidArgValue { name, reason } => Error::InvalidArgValue { name: format!("session.{name}"), reason },
+        other => other,
+    })?;
+    Ok(jar)
 }
 
 /// Node's way of describing a received value in `ERR_INVALID_ARG_TYPE` messages, without
@@ -97,11 +148,13 @@ impl<'a> Bag<'a> {
         }
     }
 
-    pub fn raw(&self, key: &str) -> JsValue {
+    /// The field as it is. A getter or Proxy that throws is a `TypeError` naming the option.
+    pub fn raw(&self, key: &str) -> Result<JsValue, Error> {
         if !self.obj.is_object() {
-            return JsValue::UNDEFINED;
+            return Ok(JsValue::UNDEFINED);
         }
-        Reflect::get(self.obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+        Reflect::get(self.obj, &key.into())
+            .map_err(|_| Error::InvalidArgValue { name: self.name(key), reason: "reading it threw an exception".into() })
     }
 
     fn absent(v: &JsValue) -> bool {
@@ -109,7 +162,7 @@ impl<'a> Bag<'a> {
     }
 
     pub fn string(&self, key: &str) -> Result<Option<String>, Error> {
-        let v = self.raw(key);
+        let v = self.raw(key)?;
         if Self::absent(&v) {
             return Ok(None);
         }
@@ -123,7 +176,7 @@ impl<'a> Bag<'a> {
     }
 
     pub fn bool(&self, key: &str) -> Result<Option<bool>, Error> {
-        let v = self.raw(key);
+        let v = self.raw(key)?;
         if Self::absent(&v) {
             return Ok(None);
         }
@@ -131,7 +184,7 @@ impl<'a> Bag<'a> {
     }
 
     pub fn number(&self, key: &str) -> Result<Option<f64>, Error> {
-        let v = self.raw(key);
+        let v = self.raw(key)?;
         if Self::absent(&v) {
             return Ok(None);
         }
@@ -139,7 +192,7 @@ impl<'a> Bag<'a> {
     }
 
     pub fn function(&self, key: &str) -> Result<Option<Function>, Error> {
-        let v = self.raw(key);
+        let v = self.raw(key)?;
         if Self::absent(&v) {
             return Ok(None);
         }
@@ -157,7 +210,7 @@ impl<'a> Bag<'a> {
 
     /// An `AbortSignal` (anything with a boolean `aborted`, so polyfills work too).
     pub fn signal(&self, key: &str) -> Result<Option<JsValue>, Error> {
-        let v = self.raw(key);
+        let v = self.raw(key)?;
         if Self::absent(&v) {
             return Ok(None);
         }
@@ -171,7 +224,7 @@ impl<'a> Bag<'a> {
 
     /// Any JSON-like value, as serde_json.
     pub fn json(&self, key: &str) -> Result<Option<serde_json::Value>, Error> {
-        let v = self.raw(key);
+        let v = self.raw(key)?;
         if Self::absent(&v) {
             return Ok(None);
         }
@@ -180,7 +233,7 @@ impl<'a> Bag<'a> {
 
     /// A nested object.
     pub fn object(&self, key: &str) -> Result<Option<JsValue>, Error> {
-        let v = self.raw(key);
+        let v = self.raw(key)?;
         if Self::absent(&v) {
             return Ok(None);
         }
@@ -189,6 +242,24 @@ impl<'a> Bag<'a> {
         }
         Ok(Some(v))
     }
+}
+
+#[wasm_bindgen(inline_js = "export function safeEntries(o) { try { return Object.entries(o); } catch { return null; } }")]
+extern "C" {
+    #[wasm_bindgen(js_name = safeEntries)]
+    fn safe_entries(o: &JsValue) -> JsValue;
+}
+
+/// `Object.entries(obj)`; a Proxy or getter that throws is a `TypeError` naming the option.
+///
+/// # Errors
+/// `InvalidArgValue` for `name`.
+pub fn entries(obj: &JsValue, name: &str) -> Result<js_sys::Array, Error> {
+    let list = safe_entries(obj);
+    if list.is_null() {
+        return Err(Error::InvalidArgValue { name: name.into(), reason: "listing its keys threw an exception".into() });
+    }
+    Ok(js_sys::Array::from(&list))
 }
 
 /// A JS value as JSON (plain objects, arrays, strings, numbers, booleans, null).
@@ -233,7 +304,7 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
             Auth::ServiceAccountToken { path }
         }
         "bearer" => {
-            let v = auth_bag.raw("token");
+            let v = auth_bag.raw("token")?;
             token = if let Some(s) = v.as_string() {
                 if s.trim().is_empty() {
                     return Err(Error::InvalidArgValue { name: "auth.token".into(), reason: "it must not be empty".into() });
@@ -268,11 +339,24 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
     let api_version = bag.string("apiVersion")?.map(|v| check::check_api_version(&v)).transpose()?.flatten();
     let fetch = bag.function("fetch")?;
     let signal = bag.signal("signal")?;
+    let retry = match bag.raw("retry")? {
+        v if v.as_bool() == Some(false) => crate::core::client::RetryPolicy::OFF,
+        v if v.is_undefined() || v.is_null() || v.as_bool() == Some(true) => crate::core::client::RetryPolicy::default(),
+        _ => {
+            let retry = bag.object("retry")?.unwrap_or(JsValue::UNDEFINED);
+            let r = Bag::new(&retry, "retry")?;
+            check::check_retry(r.number("retries")?, r.number("minDelayMs")?, r.number("maxDelayMs")?)?
+        }
+    };
+    let max_response_bytes = bag.number("maxResponseBytes")?.map(check::check_max_bytes).transpose()?;
+    let session = match bag.raw("session")? {
+        v if v.is_undefined() || v.is_null() => None,
+        v => Some(parse_session(&v, &api)?),
+    };
 
     let mut headers = Vec::new();
     if let Some(h) = bag.object("headers")? {
-        let entries = Object::entries(h.unchecked_ref::<Object>());
-        for entry in entries.iter() {
+        for entry in entries(&h, "headers")?.iter() {
             let pair = js_sys::Array::from(&entry);
             let name = pair.get(0).as_string().unwrap_or_default();
             let value = pair.get(1);
@@ -284,9 +368,10 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
     }
 
     Ok(Parsed {
-        options: ClientOptions { api, auth, namespace, skip_tls_verify, ca_cert, timeout_ms, headers, api_version },
+        options: ClientOptions { api, auth, namespace, skip_tls_verify, ca_cert, timeout_ms, headers, api_version, retry, max_response_bytes },
         token,
         fetch,
         signal,
+        session,
     })
 }

@@ -10,9 +10,10 @@ import { createKfpClient, dex, editableNamespace, hops, optionsFor, rejection, w
 const PROFILES = {
   "deploykf-0.1.5": [1, 6, 1],
   "deploykf-0.1.5-signin": [1, 7, 1],
-  // deployKF ≤ 0.1.4: approval redirect; KFP 2.0.0-alpha.7 has no v2beta1 (404, then v1beta1)
-  "deploykf-0.1.4": [1, 7, 2],
-  "deploykf-0.1.2": [1, 7, 2],
+  // deployKF ≤ 0.1.4: approval redirect; KFP 2.0.0-alpha.7 has no v2beta1 (404, then the
+  // v1beta1 healthz confirms v1beta1, then the call on v1beta1)
+  "deploykf-0.1.4": [1, 7, 3],
+  "deploykf-0.1.2": [1, 7, 3],
   "deploykf-ldap": [3, 6, 1],
   // the Grant Access page costs a GET and a POST
   "kubeflow-1.9.0": [0, 8, 1],
@@ -21,10 +22,10 @@ const PROFILES = {
   "kubeflow-1.11": [0, 7, 1],
   "kubeflow-1.8": [0, 6, 1],
   // Dex 2.31's approval redirect (no hmac); KFP 2.0.0-alpha.7 and 1.8 serve v1beta1 only
-  "kubeflow-1.7": [0, 7, 2],
-  "kubeflow-1.6": [0, 7, 2],
+  "kubeflow-1.7": [0, 7, 3],
+  "kubeflow-1.6": [0, 7, 3],
   // Dex 2.22's ?req= form and approval redirect; KFP 1.8 has v1beta1 only
-  "kubeflow-1.5": [0, 6, 2],
+  "kubeflow-1.5": [0, 6, 3],
 };
 
 for (const [profile, [userIndex, loginRequests, listRequests]] of Object.entries(PROFILES)) {
@@ -50,16 +51,17 @@ for (const [profile, [userIndex, loginRequests, listRequests]] of Object.entries
         assert.ok(apiCall.cookieNames.length > 0, "the session cookie went with the API call");
         assert.ok(apiCall.cookieNames.every((n) => !n.includes("csrf")), `no CSRF cookie left over: ${apiCall.cookieNames}`);
 
-        const v1 = client.apiVersion === "v1beta1";
+        // v1beta1 servers answer in v2beta1 shape too.
         const name = `exp-${profile}-${https}`;
         const created = await client.createExperiment(name, { description: "made by a test" });
-        const id = v1 ? created.id : created.experiment_id;
+        const id = created.experiment_id;
         assert.ok(id, JSON.stringify(created));
-        assert.equal(v1 ? created.name : created.display_name, name);
+        assert.equal(created.display_name, name);
+        assert.equal(created.namespace, namespace);
         const fetched = await client.getExperiment(id);
-        assert.equal(v1 ? fetched.name : fetched.display_name, name);
+        assert.equal(fetched.display_name, name);
         const after = await client.listExperiments({ namespace });
-        assert.ok(after.experiments.some((e) => (v1 ? e.id : e.experiment_id) === id));
+        assert.ok(after.experiments.some((e) => e.experiment_id === id));
         await client.deleteExperiment(id);
         const gone = await rejection(client.getExperiment(id));
         assert.equal(gone.code, "KFP_NOT_FOUND");

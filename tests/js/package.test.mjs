@@ -10,7 +10,7 @@ const consumer = consumerDir("consumer");
 
 test("CommonJS require and ESM import expose the same API and the same KfpError", async () => {
   const cjs = await runIn(consumer, ["-e", "const k = require('kfp-wasm'); console.log(Object.keys(k).sort().join(','))"]);
-  assert.equal(cjs, "KfpClient,KfpClientManager,KfpError,createKfpClient");
+  assert.equal(cjs, "Filter,KfpClient,KfpClientManager,KfpError,createKfpClient");
   const esm = await runIn(consumer, [
     "--input-type=module",
     "-e",
