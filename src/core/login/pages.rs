@@ -5,10 +5,14 @@
 //! ids, link shapes), not for layout, so themed pages still work. See
 //! `research/dex-login-flows.md` §1.4 (password form), §1.5 (approval page), §1.2 (connector
 //! selection) and §2.1 (oauth2-proxy sign-in page).
+//!
+//! Every reader runs in linear time over at most [`MAX_PAGE_BYTES`] of the page, whatever the
+//! page holds: one tokenizer, shaped like HTML's (WHATWG HTML §13.2.5: tags, quoted attribute
+//! values, comments, raw-text elements), walks the page once and never searches ahead from a
+//! match for its end; a tag's attributes are read by a pass over that tag alone. No reader
+//! uses a regular expression. The tests feed each reader pages built to hit its worst case.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
+use std::collections::HashSet;
 
 /// Dex's password form (`password.html`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,98 +63,459 @@ fn head(html: &str) -> &str {
     &html[..end]
 }
 
-fn re(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
-    // The patterns are string constants in this file, compiled by every unit test below; no
-    // user or server input reaches `Regex::new`. They are written for the regex crate without
-    // its Unicode tables (smaller wasm): ASCII case folding `(?i-u:…)`, ASCII word boundaries
-    // `(?-u:\b)`, and HTML's own white space `[\t\n\x0C\r ]`.
-    // A pattern that failed to compile (a programming error the tests catch) matches nothing.
-    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
+/// HTML's white space (WHATWG HTML §13.2.5: tab, LF, FF, CR, space).
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ')
 }
 
-fn form_tags(html: &str) -> impl Iterator<Item = (&str, &str)> {
-    // (opening tag, content up to </form> or end)
-    static FORM: OnceLock<Option<Regex>> = OnceLock::new();
-    let form = re(&FORM, r"<(?i-u:form)(?-u:\b)[^>]*>");
-    form.into_iter().flat_map(move |form| form.find_iter(html)).map(move |m| {
-        let rest = &html[m.end()..];
-        let end = rest.to_ascii_lowercase().find("</form").unwrap_or(rest.len());
-        (m.as_str(), &rest[..end])
-    })
+/// The first occurrence of `byte` at or after `from`.
+fn find_byte(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == byte)
+        .map(|i| from + i)
 }
 
-/// The value of attribute `name` in a tag, HTML-unescaped.
-fn attr(tag: &str, name: &str) -> Option<String> {
-    static ATTR: OnceLock<Option<Regex>> = OnceLock::new();
-    let attr_re = re(&ATTR, r#"[\t\n\x0C\r ]((?i-u:[a-z_:][-a-z0-9_:.]*))[\t\n\x0C\r ]*=[\t\n\x0C\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\x0C\r "'>]+))"#);
-    attr_re?.captures_iter(tag).find_map(|c| {
-        let key = c.get(1)?.as_str();
-        if !key.eq_ignore_ascii_case(name) {
+/// The first occurrence of `needle` at or after `from`. `needle` is a short constant, so this
+/// costs at most `needle.len()` comparisons per byte of the page.
+fn find_bytes(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let first = *needle.first()?;
+    let mut at = from;
+    while let Some(i) = find_byte(bytes, at, first) {
+        if bytes[i..].starts_with(needle) {
+            return Some(i);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// Elements whose content is text up to their own end tag (WHATWG HTML §13.2.5.2–§13.2.5.4:
+/// RAWTEXT, script data, RCDATA). `true` when the content is readable text (RCDATA).
+const RAW_TEXT_ELEMENTS: [(&str, bool); 8] = [
+    ("script", false),
+    ("style", false),
+    ("xmp", false),
+    ("iframe", false),
+    ("noembed", false),
+    ("noframes", false),
+    ("title", true),
+    ("textarea", true),
+];
+
+/// A start tag (`<name …>`) or an end tag (`</name …>`).
+#[derive(Debug, Clone, Copy)]
+struct Tag<'a> {
+    name: &'a str,
+    closing: bool,
+    /// What stands between the name and the `>`: the attributes, read by [`Tag::raw_attr`].
+    attrs: &'a str,
+    /// Byte offsets in the page of the `<` and of the byte after the `>`.
+    start: usize,
+    end: usize,
+}
+
+impl<'a> Tag<'a> {
+    fn opens(&self, name: &str) -> bool {
+        !self.closing && self.name.eq_ignore_ascii_case(name)
+    }
+
+    fn closes(&self, name: &str) -> bool {
+        self.closing && self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// The value of the first attribute named `name` (ASCII case-insensitive) as written; one
+    /// pass over this tag.
+    fn raw_attr(&self, name: &str) -> Option<&'a str> {
+        Attrs::new(self.attrs)
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    }
+
+    /// The value of attribute `name`, HTML-unescaped.
+    fn attr(&self, name: &str) -> Option<String> {
+        self.raw_attr(name).map(unescape)
+    }
+
+    /// `name="…"` equals `value` once unescaped.
+    fn attr_is(&self, name: &str, value: &str) -> bool {
+        self.raw_attr(name).is_some_and(|v| {
+            if v.contains('&') {
+                unescape(v) == value
+            } else {
+                v == value
+            }
+        })
+    }
+}
+
+/// The attributes of a tag, read from just after the tag name, with the states of WHATWG HTML
+/// §13.2.5.32–§13.2.5.39: names end at white space, `/`, `>` or `=`; values are double-quoted,
+/// single-quoted (a `>` inside does not end the tag) or unquoted. Stops at the `>` that ends the
+/// tag, which [`Attrs::gt`] then gives. Every step moves forward: one pass over the tag.
+struct Attrs<'a> {
+    src: &'a str,
+    pos: usize,
+    gt: Option<usize>,
+    done: bool,
+}
+
+impl<'a> Attrs<'a> {
+    fn new(src: &'a str) -> Self {
+        Attrs {
+            src,
+            pos: 0,
+            gt: None,
+            done: false,
+        }
+    }
+
+    fn skip_space(&self, mut at: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        while at < bytes.len() && is_space(bytes[at]) {
+            at += 1;
+        }
+        at
+    }
+
+    fn stop(&mut self, gt: Option<usize>) -> Option<(&'a str, &'a str)> {
+        self.gt = gt;
+        self.done = true;
+        None
+    }
+}
+
+impl<'a> Iterator for Attrs<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let src = self.src;
+        let bytes = src.as_bytes();
+        if self.done {
             return None;
         }
-        let value = c.get(2).or_else(|| c.get(3)).or_else(|| c.get(4)).map(|m| m.as_str())?;
-        Some(unescape(value))
+        while self.pos < bytes.len() && (is_space(bytes[self.pos]) || bytes[self.pos] == b'/') {
+            self.pos += 1;
+        }
+        match bytes.get(self.pos) {
+            None => return self.stop(None),
+            Some(b'>') => return self.stop(Some(self.pos)),
+            Some(_) => {}
+        }
+        // The first character always belongs to the name, even a `=` (§13.2.5.32).
+        let name_start = self.pos;
+        self.pos += 1;
+        while self.pos < bytes.len()
+            && !is_space(bytes[self.pos])
+            && !matches!(bytes[self.pos], b'/' | b'>' | b'=')
+        {
+            self.pos += 1;
+        }
+        // Every stop is at an ASCII byte or at the end: a character boundary.
+        let name = &src[name_start..self.pos];
+        let mut at = self.skip_space(self.pos);
+        if bytes.get(at) != Some(&b'=') {
+            return Some((name, ""));
+        }
+        at = self.skip_space(at + 1);
+        match bytes.get(at) {
+            None => self.stop(None),
+            Some(&quote @ (b'"' | b'\'')) => match find_byte(bytes, at + 1, quote) {
+                Some(close) => {
+                    self.pos = close + 1;
+                    Some((name, &src[at + 1..close]))
+                }
+                // An unclosed quote runs to the end of the page: the tag never ends.
+                None => self.stop(None),
+            },
+            Some(b'>') => {
+                self.pos = at;
+                Some((name, ""))
+            }
+            Some(_) => {
+                let value_start = at;
+                while at < bytes.len() && !is_space(bytes[at]) && bytes[at] != b'>' {
+                    at += 1;
+                }
+                self.pos = at;
+                Some((name, &src[value_start..at]))
+            }
+        }
+    }
+}
+
+/// A piece of the page.
+#[derive(Debug, Clone, Copy)]
+enum Token<'a> {
+    /// Text between tags, entities not yet decoded (also the content of `<title>`).
+    Text(&'a str),
+    /// The content of `<script>`, `<style>` and the like: not text a reader sees.
+    Raw,
+    Tag(Tag<'a>),
+}
+
+/// A one-pass tokenizer shaped like HTML's (WHATWG HTML §13.2.5), reduced to what the readers
+/// need: tags with their attributes, text, comments and doctypes (skipped), and the raw-text
+/// elements whose content is not markup. A tag, comment or quoted value left open runs to the
+/// end of the page, as in a browser, and ends the tokens. Each step moves forward, so a page
+/// costs time in proportion to its length, whatever it holds.
+struct Tokenizer<'a> {
+    html: &'a str,
+    pos: usize,
+    /// Inside a raw-text element: its name, and whether its content is text.
+    raw: Option<(&'static str, bool)>,
+}
+
+impl<'a> Tokenizer<'a> {
+    /// Reads the first [`MAX_PAGE_BYTES`] of `html`.
+    fn new(html: &'a str) -> Self {
+        Tokenizer {
+            html: head(html),
+            pos: 0,
+            raw: None,
+        }
+    }
+
+    /// Where the next `<` that starts markup is: a tag, an end tag, a comment, a doctype or a
+    /// processing instruction. Any other `<` is text.
+    fn next_markup(&self) -> Option<usize> {
+        let bytes = self.html.as_bytes();
+        let mut at = self.pos;
+        while let Some(lt) = find_byte(bytes, at, b'<') {
+            if bytes
+                .get(lt + 1)
+                .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, b'/' | b'!' | b'?'))
+            {
+                return Some(lt);
+            }
+            at = lt + 1;
+        }
+        None
+    }
+
+    /// The end tag of raw-text element `name` at or after `from`: `</name` followed by white
+    /// space, `/` or `>` (§13.2.5.11, "appropriate end tag"), any case.
+    fn raw_end(&self, from: usize, name: &str) -> Option<usize> {
+        let bytes = self.html.as_bytes();
+        let mut at = from;
+        while let Some(lt) = find_bytes(bytes, at, b"</") {
+            let after = lt + 2 + name.len();
+            let named = bytes
+                .get(lt + 2..after)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+            if named
+                && bytes
+                    .get(after)
+                    .is_some_and(|&c| is_space(c) || matches!(c, b'/' | b'>'))
+            {
+                return Some(lt);
+            }
+            at = lt + 2;
+        }
+        None
+    }
+
+    /// Reads the tag whose name starts at `name_start` (just after `<` or `</`).
+    fn tag(&mut self, start: usize, name_start: usize, closing: bool) -> Option<Tag<'a>> {
+        let html = self.html;
+        let bytes = html.as_bytes();
+        let mut name_end = name_start;
+        while name_end < bytes.len()
+            && !is_space(bytes[name_end])
+            && !matches!(bytes[name_end], b'/' | b'>')
+        {
+            name_end += 1;
+        }
+        let rest = &html[name_end..];
+        let mut attrs = Attrs::new(rest);
+        attrs.by_ref().for_each(drop);
+        let Some(gt) = attrs.gt else {
+            // The tag never ends: a browser drops it, and there is nothing after it.
+            self.pos = bytes.len();
+            return None;
+        };
+        self.pos = name_end + gt + 1;
+        Some(Tag {
+            name: &html[name_start..name_end],
+            closing,
+            attrs: &rest[..gt],
+            start,
+            end: self.pos,
+        })
+    }
+
+    /// Skips to just after the `>` at or after `from` (a bogus comment or a doctype).
+    fn skip_past_gt(&mut self, from: usize) {
+        self.pos = find_byte(self.html.as_bytes(), from, b'>').map_or(self.html.len(), |gt| gt + 1);
+    }
+}
+
+impl<'a> Iterator for Tokenizer<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let html = self.html;
+        let bytes = html.as_bytes();
+        if let Some((name, readable)) = self.raw.take() {
+            let end = self.raw_end(self.pos, name).unwrap_or(bytes.len());
+            let content = &html[self.pos..end];
+            self.pos = end;
+            if !content.is_empty() {
+                return Some(if readable {
+                    Token::Text(content)
+                } else {
+                    Token::Raw
+                });
+            }
+        }
+        loop {
+            if self.pos >= bytes.len() {
+                return None;
+            }
+            let Some(lt) = self.next_markup() else {
+                let text = &html[self.pos..];
+                self.pos = bytes.len();
+                return Some(Token::Text(text));
+            };
+            if lt > self.pos {
+                let text = &html[self.pos..lt];
+                self.pos = lt;
+                return Some(Token::Text(text));
+            }
+            match bytes.get(lt + 1).copied() {
+                Some(b'!') if bytes[lt..].starts_with(b"<!--") => {
+                    // A comment ends at the first `-->`; `<!-->` and `<!--->` are empty ones.
+                    self.pos = find_bytes(bytes, lt + 2, b"-->").map_or(bytes.len(), |e| e + 3);
+                }
+                Some(b'!' | b'?') => self.skip_past_gt(lt + 2),
+                Some(b'/') => match bytes.get(lt + 2) {
+                    Some(c) if c.is_ascii_alphabetic() => {
+                        return self.tag(lt, lt + 2, true).map(Token::Tag)
+                    }
+                    _ => self.skip_past_gt(lt + 2),
+                },
+                _ => {
+                    let tag = self.tag(lt, lt + 1, false)?;
+                    self.raw = RAW_TEXT_ELEMENTS
+                        .iter()
+                        .copied()
+                        .find(|(name, _)| tag.name.eq_ignore_ascii_case(name));
+                    return Some(Token::Tag(tag));
+                }
+            }
+        }
+    }
+}
+
+/// The tags of a page, in order, in one pass.
+fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
+    Tokenizer::new(html).filter_map(|token| match token {
+        Token::Tag(tag) => Some(tag),
+        _ => None,
     })
 }
 
-fn input_tags(html: &str) -> impl Iterator<Item = &str> {
-    static INPUT: OnceLock<Option<Regex>> = OnceLock::new();
-    re(&INPUT, r"<(?i-u:input|button)(?-u:\b)[^>]*>").into_iter().flat_map(move |input| input.find_iter(html)).map(|m| m.as_str())
+/// A `<form>` and the `<input>` and `<button>` tags inside it.
+struct Form<'a> {
+    tag: Tag<'a>,
+    fields: Vec<Tag<'a>>,
 }
 
-/// Finds the `<input>` named `name` and returns its value (empty when it has none).
-fn input_value(form: &str, name: &str) -> Option<String> {
-    input_tags(form)
-        .find(|tag| attr(tag, "name").as_deref() == Some(name))
-        .map(|tag| attr(tag, "value").unwrap_or_default())
+impl Form<'_> {
+    /// The value of the field named `name` (empty when it has none).
+    fn value(&self, name: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|t| t.attr_is("name", name))
+            .map(|t| t.attr("value").unwrap_or_default())
+    }
+
+    fn has_field(&self, name: &str) -> bool {
+        self.fields.iter().any(|t| t.attr_is("name", name))
+    }
+
+    fn action(&self) -> Option<String> {
+        self.tag.attr("action").filter(|a| !a.trim().is_empty())
+    }
 }
 
-fn has_input(form: &str, name: &str) -> bool {
-    input_tags(form).any(|tag| attr(tag, "name").as_deref() == Some(name))
+/// The forms of a page, in order, in one pass. A form ends at `</form>` or at the end of the
+/// page. A `<form>` inside an open form is ignored, as browsers do (WHATWG HTML §13.2.6.4.7, "A
+/// start tag whose tag name is form"), so every field belongs to one form at most and a page of
+/// unclosed forms is still read once.
+fn forms(html: &str) -> impl Iterator<Item = Form<'_>> {
+    let mut tags = tags(html);
+    let mut open: Option<Form<'_>> = None;
+    std::iter::from_fn(move || loop {
+        let Some(tag) = tags.next() else {
+            return open.take();
+        };
+        if tag.closes("form") {
+            if let Some(form) = open.take() {
+                return Some(form);
+            }
+        } else if tag.opens("form") {
+            open.get_or_insert(Form {
+                tag,
+                fields: Vec::new(),
+            });
+        } else if tag.opens("input") || tag.opens("button") {
+            if let Some(form) = open.as_mut() {
+                form.fields.push(tag);
+            }
+        }
+    })
+}
+
+fn is_password_input(tag: &Tag<'_>) -> bool {
+    tag.attr("type")
+        .is_some_and(|v| v.eq_ignore_ascii_case("password"))
 }
 
 /// Reads Dex's password form: a POST form with a `password` field.
 pub fn password_form(html: &str) -> Option<PasswordForm> {
-    let html = head(html);
-    let (tag, body) = form_tags(html).find(|(_, body)| {
-        input_tags(body).any(|t| {
-            attr(t, "type").is_some_and(|v| v.eq_ignore_ascii_case("password"))
-                || attr(t, "name").as_deref() == Some("password")
-        })
+    let form = forms(html).find(|form| {
+        form.fields
+            .iter()
+            .any(|t| is_password_input(t) || t.attr_is("name", "password"))
     })?;
-    let password_field = input_tags(body)
-        .find(|t| attr(t, "type").is_some_and(|v| v.eq_ignore_ascii_case("password")))
-        .and_then(|t| attr(t, "name"))
+    let password_field = form
+        .fields
+        .iter()
+        .find(|t| is_password_input(t))
+        .and_then(|t| t.attr("name"))
         .unwrap_or_else(|| "password".to_owned());
-    let login_field = if has_input(body, "login") {
+    let login_field = if form.has_field("login") {
         "login".to_owned()
     } else {
-        input_tags(body)
-            .filter_map(|t| attr(t, "name"))
+        form.fields
+            .iter()
+            .filter_map(|t| t.attr("name"))
             .find(|n| *n != password_field && n != "csrf_token")
             .unwrap_or_else(|| "login".to_owned())
     };
     Some(PasswordForm {
-        action: attr(tag, "action").filter(|a| !a.trim().is_empty()),
+        action: form.action(),
         login_field,
         password_field,
-        has_error: html.contains("id=\"login-error\"") || html.contains("id='login-error'"),
+        has_error: tags(html).any(|t| !t.closing && t.attr_is("id", "login-error")),
     })
 }
 
 /// Reads Dex's approval page: a POST form with `approval=approve` and a hidden `req`.
 pub fn approval_form(html: &str) -> Option<ApprovalForm> {
-    let html = head(html);
-    form_tags(html).find_map(|(tag, body)| {
-        let approves = input_tags(body).any(|t| {
-            attr(t, "name").as_deref() == Some("approval") && attr(t, "value").as_deref() == Some("approve")
-        });
+    forms(html).find_map(|form| {
+        let approves = form
+            .fields
+            .iter()
+            .any(|t| t.attr_is("name", "approval") && t.attr_is("value", "approve"));
         if !approves {
             return None;
         }
         Some(ApprovalForm {
-            req: input_value(body, "req").unwrap_or_default(),
-            action: attr(tag, "action").filter(|a| !a.trim().is_empty()),
+            req: form.value("req").unwrap_or_default(),
+            action: form.action(),
         })
     })
 }
@@ -158,32 +523,44 @@ pub fn approval_form(html: &str) -> Option<ApprovalForm> {
 /// Reads oauth2-proxy's sign-in page (a form whose action ends in `/oauth2/start`, or any
 /// proxy prefix's `/start`, with a hidden `rd`).
 pub fn sign_in_form(html: &str) -> Option<SignInForm> {
-    let html = head(html);
-    form_tags(html).find_map(|(tag, body)| {
-        let action = attr(tag, "action")?;
+    forms(html).find_map(|form| {
+        let action = form.tag.attr("action")?;
         let path = action.split('?').next().unwrap_or_default();
         if !(path.ends_with("/start") || path.ends_with("/sign_in")) {
             return None;
         }
-        Some(SignInForm { action, rd: input_value(body, "rd") })
+        Some(SignInForm {
+            rd: form.value("rd"),
+            action,
+        })
     })
 }
 
-/// Connector links of Dex's selection page: `<a href="…/auth/<id>?…">`.
+/// At most this many connectors are read from a selection page (Dex deployments offer a few).
+pub const MAX_CONNECTORS: usize = 64;
+
+/// Connector links of Dex's selection page: `<a href="…/auth/<id>?…">`, at most
+/// [`MAX_CONNECTORS`], each id once.
 pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
-    let html = head(html);
-    static LINK: OnceLock<Option<Regex>> = OnceLock::new();
-    let link = re(&LINK, r#"<(?i-u:a)(?-u:\b)[^>]*[\t\n\x0C\r ](?i-u:href)[\t\n\x0C\r ]*=[\t\n\x0C\r ]*(?:"([^"]*)"|'([^']*)')"#);
-    let Some(link) = link else { return Vec::new() };
+    let mut seen: HashSet<String> = HashSet::new();
     let mut out: Vec<ConnectorLink> = Vec::new();
-    for c in link.captures_iter(html) {
-        let Some(raw) = c.get(1).or_else(|| c.get(2)) else { continue };
-        let href = unescape(raw.as_str());
+    for tag in tags(html).filter(|t| t.opens("a")) {
+        let Some(href) = tag.attr("href") else {
+            continue;
+        };
         let path = href.split('?').next().unwrap_or_default();
         let mut segments = path.rsplit('/');
-        let (Some(id), Some(parent)) = (segments.next(), segments.next()) else { continue };
-        if parent == "auth" && !id.is_empty() && !out.iter().any(|l| l.id == id) {
-            out.push(ConnectorLink { id: id.to_owned(), href });
+        let (Some(id), Some(parent)) = (segments.next(), segments.next()) else {
+            continue;
+        };
+        if parent == "auth" && !id.is_empty() && seen.insert(id.to_owned()) {
+            out.push(ConnectorLink {
+                id: id.to_owned(),
+                href,
+            });
+            if out.len() == MAX_CONNECTORS {
+                break;
+            }
         }
     }
     out
@@ -191,60 +568,107 @@ pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
 
 /// The text of `<title>`, for error messages.
 pub fn title(html: &str) -> Option<String> {
-    let html = head(html);
-    static TITLE: OnceLock<Option<Regex>> = OnceLock::new();
-    let t = re(&TITLE, r"(?s)<(?i-u:title)[^>]*>(.*?)</(?i-u:title)>");
-    let text = unescape(t?.captures(html)?.get(1)?.as_str().trim());
+    let mut tokens = Tokenizer::new(html);
+    tokens
+        .by_ref()
+        .find(|t| matches!(t, Token::Tag(tag) if tag.opens("title")))?;
+    // The title's content is text up to `</title>` (RCDATA); one left open gives nothing.
+    let raw = match tokens.next()? {
+        Token::Text(text) => match tokens.next()? {
+            Token::Tag(tag) if tag.closes("title") => text,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let text = unescape(raw.trim());
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!text.is_empty()).then(|| text.chars().take(120).collect())
+}
+
+/// Dex's error box (`id="login-error"`, class `dex-error-box`) or another `<div>` whose class
+/// names an error.
+fn is_error_box(tag: &Tag<'_>) -> bool {
+    tag.opens("div")
+        && (tag.attr_is("id", "login-error")
+            || tag.raw_attr("class").is_some_and(|c| c.contains("error")))
 }
 
 /// The text of Dex's error box or an error page's main message, tags removed, for messages.
 pub fn error_text(html: &str) -> Option<String> {
     let html = head(html);
-    static BOX: OnceLock<Option<Regex>> = OnceLock::new();
-    let boxed = re(&BOX, r#"(?s)<(?i-u:div)[^>]*(?:id="login-error"|class="[^"]*(?:dex-error-box|error)[^"]*")[^>]*>(.*?)</(?i-u:div)>"#);
-    let raw = boxed?.captures(html).and_then(|c| c.get(1)).map(|m| m.as_str())?;
-    Some(strip_tags(raw))
-}
-
-/// Tags removed, entities decoded, whitespace folded, at most 200 characters.
-pub fn strip_tags(html: &str) -> String {
-    let html = head(html);
-    static TAG: OnceLock<Option<Regex>> = OnceLock::new();
-    let tag = re(&TAG, r"(?s)<[^>]*>");
-    let text = match tag {
-        Some(tag) => unescape(&tag.replace_all(html, " ")),
-        None => unescape(html),
-    };
-    let folded: Vec<&str> = text.split_whitespace().collect();
-    folded.join(" ").chars().take(200).collect()
-}
-
-/// Decodes the HTML entities Go's `html/template` and Python's templates emit.
-pub fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(&rest[..pos]);
-        rest = &rest[pos..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e)));
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
+    let mut tags = tags(html);
+    let open = tags.find(is_error_box)?;
+    let mut depth = 1usize;
+    for tag in tags {
+        if tag.opens("div") {
+            depth += 1;
+        } else if tag.closes("div") {
+            depth -= 1;
+            if depth == 0 {
+                return Some(strip_tags(&html[open.end..tag.start]));
             }
         }
     }
-    out.push_str(rest);
+    // A box left open is not a message.
+    None
+}
+
+/// At most this many characters of text are returned by [`strip_tags`].
+const MAX_TEXT_CHARS: usize = 200;
+
+/// The text of `html`: tags, comments and the content of `<script>` and `<style>` removed,
+/// entities decoded, whitespace folded, at most 200 characters (the page is read only until
+/// they are found).
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for token in Tokenizer::new(html) {
+        let Token::Text(text) = token else { continue };
+        for word in unescape(text).split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            out.push_str(word);
+            chars += word.chars().count();
+            if chars >= MAX_TEXT_CHARS {
+                return out.chars().take(MAX_TEXT_CHARS).collect();
+            }
+        }
+    }
+    out
+}
+
+/// Decodes the HTML entities Go's `html/template` and Python's templates emit: `&name;` with
+/// the `;` at most 10 bytes after the `&`. One pass: the next `&` and the next `;` are each
+/// looked for from where the last search stopped.
+pub fn unescape(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let Some(first) = find_byte(bytes, 0, b'&') else {
+        return s.to_owned();
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    let mut semicolon = find_byte(bytes, first, b';');
+    let mut next = Some(first);
+    while let Some(amp) = next {
+        while semicolon.is_some_and(|p| p < amp) {
+            semicolon = semicolon.and_then(|p| find_byte(bytes, p + 1, b';'));
+        }
+        let Some(end) = semicolon else { break };
+        let mut resume = amp + 1;
+        if end - amp <= 10 {
+            // `&` and `;` are ASCII: both ends are character boundaries.
+            if let Some(c) = decode_entity(&s[amp + 1..end]) {
+                out.push_str(&s[copied..amp]);
+                out.push(c);
+                copied = end + 1;
+                resume = end + 1;
+            }
+        }
+        next = find_byte(bytes, resume, b'&');
+    }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -288,8 +712,14 @@ mod tests {
     #[test]
     fn reads_dex_password_form() {
         let f = password_form(DEX_LOGIN).unwrap();
-        assert_eq!(f.action.as_deref(), Some("/dex/auth/local/login?back=&state=abcdefghijklmnopqrstuvwxy"));
-        assert_eq!((f.login_field.as_str(), f.password_field.as_str()), ("login", "password"));
+        assert_eq!(
+            f.action.as_deref(),
+            Some("/dex/auth/local/login?back=&state=abcdefghijklmnopqrstuvwxy")
+        );
+        assert_eq!(
+            (f.login_field.as_str(), f.password_field.as_str()),
+            ("login", "password")
+        );
         assert!(!f.has_error);
         let failed = DEX_LOGIN.replace(
             "<div class=\"theme-form-row\">",
@@ -297,7 +727,10 @@ mod tests {
         );
         let f = password_form(&failed).unwrap();
         assert!(f.has_error);
-        assert_eq!(error_text(&failed).as_deref(), Some("Invalid Email Address and password."));
+        assert_eq!(
+            error_text(&failed).as_deref(),
+            Some("Invalid Email Address and password.")
+        );
         assert!(approval_form(DEX_LOGIN).is_none());
         assert!(sign_in_form(DEX_LOGIN).is_none());
     }
@@ -338,7 +771,10 @@ mod tests {
           <a href="/dex/auth/ldap?client_id=x&amp;state=y"><button>Log in with LDAP</button></a>
           <a href="/dex/static/main.css">css</a>"#;
         let links = connector_links(page);
-        assert_eq!(links.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(), ["local", "ldap"]);
+        assert_eq!(
+            links.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+            ["local", "ldap"]
+        );
         assert_eq!(links[1].href, "/dex/auth/ldap?client_id=x&state=y");
     }
 
@@ -350,8 +786,7 @@ mod tests {
     }
 
     #[test]
-    fn every_pattern_compiles() {
-        // re() falls back to "match nothing" on a bad pattern; make sure none is bad.
+    fn every_reader_reads_a_minimal_page() {
         let page = "<title>t</title><form action=\"/x\"><input name=rd value=/ ></form><a href=\"/dex/auth/l?x\">l</a><div class=\"dex-error-box\">e</div>";
         assert!(title(page).is_some());
         assert!(sign_in_form(&page.replace("/x", "/oauth2/start")).is_some());
@@ -386,8 +821,188 @@ mod tests {
 
     #[test]
     fn hostile_markup_does_not_panic() {
-        for page in ["<form", "<form action=", "<form action=\"x\"><input name=password", "<a href=\"/auth/\">", "&#xFFFFFFFF;", "<form>\u{1F600}<input type=password name=p></form>", "<title>"] {
-            let _ = (password_form(page), approval_form(page), sign_in_form(page), connector_links(page), title(page), error_text(page));
+        for page in [
+            "<form",
+            "<form action=",
+            "<form action=\"x\"><input name=password",
+            "<a href=\"/auth/\">",
+            "&#xFFFFFFFF;",
+            "<form>\u{1F600}<input type=password name=p></form>",
+            "<title>",
+        ] {
+            let _ = (
+                password_form(page),
+                approval_form(page),
+                sign_in_form(page),
+                connector_links(page),
+                title(page),
+                error_text(page),
+            );
         }
+    }
+    #[test]
+    fn markup_is_read_as_a_browser_reads_it() {
+        // a `>` inside a quoted value does not end the tag; comments and scripts are not markup
+        let page = r#"<!-- <form action="/commented"><input type=password name=c></form> -->
+            <script>var s = "<form action='/script'><input type=password name=s>";</script>
+            <form action='/dex/auth/local?a=1&amp;b=>2'><input name="user" data-x="a>b"><input type=password name=pw></form>"#;
+        let f = password_form(page).unwrap();
+        assert_eq!(f.action.as_deref(), Some("/dex/auth/local?a=1&b=>2"));
+        assert_eq!(
+            (f.login_field.as_str(), f.password_field.as_str()),
+            ("user", "pw")
+        );
+        // a form inside an open form is ignored: its fields belong to the outer one
+        let nested = "<form action=/outer><form action=/inner><input type=password name=p></form>";
+        assert_eq!(
+            password_form(nested).unwrap().action.as_deref(),
+            Some("/outer")
+        );
+        // fields outside any form are not a form's
+        assert!(password_form("<form action=/x></form><input type=password name=p>").is_none());
+        // the error box's text runs to its own </div>, nested divs included
+        let boxed =
+            "<div class=\"dex-error-box\"><div>Invalid</div> password</div><div>after</div>";
+        assert_eq!(error_text(boxed).as_deref(), Some("Invalid password"));
+        assert_eq!(error_text("<div id='login-error'>open"), None);
+        assert_eq!(
+            strip_tags("a<script>x<y</script>b<!--c-->d<style>e</style> 1 < 2"),
+            "a b d 1 < 2"
+        );
+        assert_eq!(title("<title>a <b> c</TITLE >"), Some("a <b> c".to_owned()));
+        assert_eq!(title("<title>left open"), None);
+    }
+
+    /// A parser's worst case on hostile input, under a bound far above what a linear parser
+    /// needs even in a debug build on a slow machine.
+    const HOSTILE_BUDGET: std::time::Duration = std::time::Duration::from_millis(500);
+
+    /// Pages built to make a scan that restarts per match (or a backtracking pattern) quadratic.
+    fn hostile_pages() -> Vec<(&'static str, String)> {
+        let giant = "v".repeat(MAX_PAGE_BYTES);
+        vec![
+            (
+                "8,000 unclosed <form>",
+                "<form>".repeat(8_000) + "<input type=password name=password>",
+            ),
+            ("8,000 <form without >", "<form ".repeat(8_000)),
+            (
+                "8,000 unclosed forms, each with a field",
+                "<form action=/x><input name=a>".repeat(8_000),
+            ),
+            (
+                "100k <input",
+                format!("<form>{}", "<input ".repeat(100_000)),
+            ),
+            (
+                "100k <input> in one form",
+                format!("<form>{}", "<input name=x value=y>".repeat(100_000)),
+            ),
+            ("1 MB of < and quotes", "<\"'".repeat(350_000)),
+            ("1 MB of <a and quotes", "<a href=\"'".repeat(100_000)),
+            ("1 MB of </", "</".repeat(500_000)),
+            ("1 MB of <!-", "<!-".repeat(350_000)),
+            ("1 MB of &", "&".repeat(1_000_000)),
+            ("1 MB of &#", "&#".repeat(500_000)),
+            ("deeply nested divs", "<div class=\"error\">".repeat(60_000)),
+            (
+                "deeply nested closed divs",
+                format!(
+                    "{}x{}",
+                    "<div id=login-error>".repeat(12_000),
+                    "</div>".repeat(12_000)
+                ),
+            ),
+            (
+                "a giant attribute value",
+                format!("<form action=\"{giant}\"><input type=password name=\"{giant}\">"),
+            ),
+            (
+                "a giant unquoted value",
+                format!("<form><input type=password name={giant}>"),
+            ),
+            (
+                "100k attributes",
+                format!("<form><input {}type=password>", "a=1 ".repeat(100_000)),
+            ),
+            (
+                "100k connector links",
+                (0..100_000)
+                    .map(|i| format!("<a href=\"/auth/c{i}\">"))
+                    .collect(),
+            ),
+            ("100k <title>", "<title>".repeat(100_000)),
+            ("100k <script>", "<script>".repeat(100_000)),
+            (
+                "unclosed comment",
+                format!("<!--{}", "<form>".repeat(100_000)),
+            ),
+            ("a giant text", "word ".repeat(200_000)),
+        ]
+    }
+
+    fn assert_linear(parser: &str, parse: impl Fn(&str)) {
+        for (name, page) in hostile_pages() {
+            let started = std::time::Instant::now();
+            parse(&page);
+            let took = started.elapsed();
+            assert!(took < HOSTILE_BUDGET, "{parser} took {took:?} on {name}");
+        }
+    }
+
+    #[test]
+    fn password_form_is_linear_on_hostile_pages() {
+        assert_linear("password_form", |p| drop(password_form(p)));
+        // and it still finds the real form behind junk
+        let junk = format!(
+            "{}{}",
+            "<div a=\"b\">".repeat(10_000),
+            "<p>x</p>".repeat(10_000)
+        );
+        assert!(password_form(&format!("{junk}{DEX_LOGIN}")).is_some());
+    }
+
+    #[test]
+    fn approval_form_is_linear_on_hostile_pages() {
+        assert_linear("approval_form", |p| drop(approval_form(p)));
+    }
+
+    #[test]
+    fn sign_in_form_is_linear_on_hostile_pages() {
+        assert_linear("sign_in_form", |p| drop(sign_in_form(p)));
+    }
+
+    #[test]
+    fn connector_links_are_linear_on_hostile_pages() {
+        assert_linear("connector_links", |p| drop(connector_links(p)));
+        let many: String = (0..10_000)
+            .map(|i| format!("<a href=\"/dex/auth/c{i}?x\">"))
+            .collect();
+        assert_eq!(connector_links(&many).len(), MAX_CONNECTORS);
+    }
+
+    #[test]
+    fn title_is_linear_on_hostile_pages() {
+        assert_linear("title", |p| drop(title(p)));
+        let long = format!("<title>{}</title>", "t ".repeat(100_000));
+        assert_eq!(title(&long).map(|t| t.chars().count()), Some(120));
+    }
+
+    #[test]
+    fn error_text_is_linear_on_hostile_pages() {
+        assert_linear("error_text", |p| drop(error_text(p)));
+    }
+
+    #[test]
+    fn strip_tags_is_linear_on_hostile_pages() {
+        assert_linear("strip_tags", |p| drop(strip_tags(p)));
+        assert_eq!(strip_tags(&"word ".repeat(200_000)).chars().count(), 200);
+    }
+
+    #[test]
+    fn unescape_is_linear_on_hostile_text() {
+        // not bounded by MAX_PAGE_BYTES: callers pass attribute values and texts of any length
+        assert_linear("unescape", |p| drop(unescape(p)));
+        assert_eq!(unescape(&"&".repeat(100)), "&".repeat(100));
     }
 }
