@@ -14,7 +14,7 @@ const packageDir = process.env.KFP_WASM_PACKAGE ?? root;
 
 /** The package's ESM entry, as a user imports it. */
 export const kfp = await import(pathToFileURL(join(packageDir, "js", "index.mjs")).href);
-export const { createKfpClient, KfpClientManager, KfpError } = kfp;
+export const { createKfpClient, KfpClientManager, KfpError, Filter } = kfp;
 
 /** Where the package under test is installed (its directory). */
 export const PACKAGE_DIR = packageDir;

@@ -147,6 +147,7 @@ pub fn normalize<N: JsonNode>(resource: Resource, obj: &mut N) {
             ("NAMESPACE", _) => "namespace",
             ("EXPERIMENT", Resource::Run | Resource::RecurringRun) => "experiment_id",
             ("PIPELINE", Resource::PipelineVersion) => "pipeline_id",
+            ("JOB", Resource::Run) => "recurring_run_id",
             ("PIPELINE_VERSION", Resource::Run | Resource::RecurringRun) => {
                 version_ref.set("pipeline_version_id", N::from_str(&id));
                 has_version_ref = true;
@@ -362,11 +363,12 @@ mod tests {
             "resource_references": [
                 {"key": {"type": "EXPERIMENT", "id": "e1"}, "relationship": "OWNER"},
                 {"key": {"type": "NAMESPACE", "id": "team-1"}, "relationship": "OWNER"},
-                {"key": {"type": "PIPELINE_VERSION", "id": "v1"}, "relationship": "CREATOR"}]},
+                {"key": {"type": "PIPELINE_VERSION", "id": "v1"}, "relationship": "CREATOR"},
+                {"key": {"type": "JOB", "id": "j1"}, "relationship": "CREATOR"}]},
             "pipeline_runtime": {"workflow_manifest": "{}"}});
         normalize(Resource::Run, &mut r);
         assert_eq!(r, json!({"run_id": "r1", "display_name": "train", "state": "SUCCEEDED", "error": {"message": "boom"},
-            "experiment_id": "e1", "namespace": "team-1", "pipeline_runtime": {"workflow_manifest": "{}"},
+            "experiment_id": "e1", "namespace": "team-1", "recurring_run_id": "j1", "pipeline_runtime": {"workflow_manifest": "{}"},
             "pipeline_version_reference": {"pipeline_id": "p1", "pipeline_version_id": "v1"},
             "runtime_config": {"parameters": {"epochs": "3"}}}));
     }
