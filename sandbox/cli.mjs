@@ -2,6 +2,7 @@
 // Start one sandbox from the command line (see sandbox/index.mjs).
 //   node sandbox/cli.mjs --profile deploykf-0.1.5 [--https] [--host 127.0.0.1] [--port 8080]
 //                        [--public-host localhost:8080] [--session-ttl 3600] [--refresh 3600] [--csrf-ttl 900]
+//                        [--pending-ms 150] [--running-ms 600] [--cancel-ms 100]   (KFP run lifecycle)
 //   node sandbox/cli.mjs --list
 import { parseArgs } from "node:util";
 import { PROFILE_DEFS, PROFILES, startSandbox } from "./index.mjs";
@@ -16,6 +17,9 @@ const { values } = parseArgs({
     "session-ttl": { type: "string" },
     refresh: { type: "string" },
     "csrf-ttl": { type: "string" },
+    "pending-ms": { type: "string" },
+    "running-ms": { type: "string" },
+    "cancel-ms": { type: "string" },
     list: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -26,7 +30,7 @@ if (values.list) {
   process.exit(0);
 }
 if (values.help || !values.profile) {
-  console.log("usage: node sandbox/cli.mjs --profile <id> [--https] [--host H] [--port N] [--public-host host:port] [--session-ttl S] [--refresh S] [--csrf-ttl S]\n       node sandbox/cli.mjs --list");
+  console.log("usage: node sandbox/cli.mjs --profile <id> [--https] [--host H] [--port N] [--public-host host:port] [--session-ttl S] [--refresh S] [--csrf-ttl S] [--pending-ms N] [--running-ms N] [--cancel-ms N]\n       node sandbox/cli.mjs --list");
   process.exit(values.help ? 0 : 2);
 }
 
@@ -40,6 +44,7 @@ const sb = await startSandbox({
   sessionTtlSeconds: num(values["session-ttl"]),
   refreshSeconds: num(values.refresh),
   csrfTtlSeconds: num(values["csrf-ttl"]),
+  kfp: { pendingMs: num(values["pending-ms"]), runningMs: num(values["running-ms"]), cancelMs: num(values["cancel-ms"]) },
 });
 
 console.log(`profile:  ${sb.profile} — ${sb.description}`);

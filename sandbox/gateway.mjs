@@ -11,7 +11,8 @@
 // and shared/kfp-api/REPORT.md §3.1 (the UI proxies /apis/* at the root and under /pipeline).
 import { parseCookieHeader, parseQuery, htmlEscape } from "./cookies.mjs";
 
-const MAX_BODY = 1 << 20;
+const MAX_BODY = 1 << 20; // text bodies (forms, JSON)
+const MAX_RAW_BODY = 40 << 20; // raw bytes kept for the KFP upload handler (32 MiB file + multipart framing)
 
 const UI_HTML = (title) => `<!doctype html>
 <html lang="en">
@@ -27,7 +28,7 @@ const UI_HTML = (title) => `<!doctype html>
 </html>
 `;
 
-function makeCtx(sb, req, res, body) {
+function makeCtx(sb, req, res, body, rawBody, bodyTooLarge) {
   const raw = req.url || "/";
   const qi = raw.indexOf("?");
   const url = new URL(raw.startsWith("/") ? raw : "/" + raw, `${sb.scheme}://${req.headers.host || "localhost"}`);
@@ -43,6 +44,8 @@ function makeCtx(sb, req, res, body) {
     query: parseQuery(rawQuery),
     form: isForm && req.method === "POST" ? parseQuery(body) : [],
     body,
+    rawBody,
+    bodyTooLarge,
     scheme: sb.scheme,
     publicOrigin: sb.publicOrigin(),
     publicHost: sb.publicHost(),
@@ -158,11 +161,12 @@ export function createRequestListener(sb) {
     });
     req.on("data", (c) => {
       size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
+      if (size <= MAX_RAW_BODY) chunks.push(c);
     });
     req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      const ctx = makeCtx(sb, req, res, body);
+      const rawBody = Buffer.concat(chunks);
+      const body = (rawBody.length > MAX_BODY ? rawBody.subarray(0, MAX_BODY) : rawBody).toString("utf8");
+      const ctx = makeCtx(sb, req, res, body, rawBody, size > MAX_RAW_BODY);
       try {
         handle(sb, ctx);
       } catch (err) {

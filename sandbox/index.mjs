@@ -11,7 +11,8 @@
 //   dex.mjs           §1                 – Dex login/approval flows
 //   oauth2-proxy.mjs  §2                 – oauth2-proxy sessions, CSRF, sign-in page
 //   authservice.mjs   §4, §6(c)          – oidc-authservice
-//   kfp-api.mjs       kfp-api/REPORT.md  – KFP REST API (experiments, healthz)
+//   kfp-api.mjs       kfp-api/REPORT.md  – KFP REST API (experiments, pipelines, upload, runs,
+//                                          recurring runs, healthz; modules in kfp/)
 //   cookies.mjs       §1.2, §2.3, §2.4   – Go encodings and cookie serialization
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -52,6 +53,8 @@ function emailOf(u) {
  * @param {number} [opts.refreshSeconds] deployKF cookie_refresh (default 3600)
  * @param {number} [opts.csrfTtlSeconds=900]
  * @param {Array} [opts.users] override the profile's users
+ * @param {{pendingMs?: number, runningMs?: number, cancelMs?: number}} [opts.kfp] run lifecycle timings
+ *   (defaults 150 / 600 / 100 ms); `sb.kfp` is the KfpApi (seedRuns, setOutcome, setTimings, stats…)
  */
 export async function startSandbox(opts = {}) {
   const profile = opts.profile;
@@ -93,7 +96,7 @@ export async function startSandbox(opts = {}) {
 
   // ---- KFP backend
   const seed = def.seed;
-  sb.kfp = new KfpApi({ tag: def.kfp.tag, hasV2: def.kfp.hasV2, multiUser: def.kind !== "none", access, seed });
+  sb.kfp = new KfpApi({ ...(opts.kfp || {}), tag: def.kfp.tag, hasV2: def.kfp.hasV2, multiUser: def.kind !== "none", access, seed });
 
   // ---- Dex
   if (def.dex) {
@@ -175,6 +178,8 @@ export async function startSandbox(opts = {}) {
       return undefined;
     },
     stats,
+    /** The emulated KFP API server (sandbox/kfp-api.mjs): seedRuns, setOutcome, setTimings, runJson, stats. */
+    kfp: sb.kfp,
     resetStats() {
       stats.requests.length = 0;
       stats.logins = 0;
@@ -197,6 +202,7 @@ export async function startSandbox(opts = {}) {
       tokens.delete(token);
     },
     close() {
+      sb.kfp.close();
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();

@@ -227,6 +227,20 @@ export const PROFILE_DEFS = {
     kfp: { tag: "2.3.0", hasV2: true },
     seed: [{ namespace: "", names: ["Default", "Example experiment"] }],
   },
+  "no-auth-v1": {
+    description: "Standalone KFP 2.0.0-alpha.7 without auth (v1-line: /apis/v1beta1 only, multi_user false)",
+    kind: "none",
+    users: [],
+    kfp: { tag: "2.0.0-alpha.7", hasV2: false },
+    seed: [{ namespace: "", names: ["Default", "Example experiment"] }],
+  },
+  "no-auth-2.14": {
+    description: "Standalone KFP 2.14.0 without auth (grpc-gateway v2 errors, cascade delete, upload display_name)",
+    kind: "none",
+    users: [],
+    kfp: { tag: "2.14.0", hasV2: true },
+    seed: [{ namespace: "", names: ["Default", "Example experiment"] }],
+  },
   "service-account": {
     description: "KFP API server reached directly, multi-user; Authorization: Bearer <issueToken()>",
     kind: "service-account",

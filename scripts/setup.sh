@@ -24,7 +24,7 @@ if ! command -v wasm-pack >/dev/null; then
   echo "setup: installing wasm-pack (a few minutes)"
   cargo install wasm-pack
 fi
-if [ ! -d node_modules/undici ] || [ ! -d node_modules/binaryen ] || [ ! -d node_modules/typescript ]; then
+if [ ! -d node_modules/undici ] || [ ! -d node_modules/binaryen ] || [ ! -d node_modules/typescript ] || [ ! -d node_modules/yaml ]; then
   echo "setup: installing npm dev dependencies"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
