@@ -25,11 +25,13 @@ test("every JS example in the README parses as a module", async () => {
   }
 });
 
-test("the README's first example logs in and lists experiments, as written", async () => {
+test("the README's first example logs in, runs a pipeline package and waits for it, as written", async () => {
   await withSandbox({ profile: "deploykf-0.1.5", https: true }, async (sb) => {
-    const code = blocks[0].replace("https://deploykf.example.com:8443/pipeline", sb.apiUrl) + "\nconsole.log(experiments.length);\n";
+    const code = blocks[0]
+      .replace("https://deploykf.example.com:8443/pipeline", sb.apiUrl)
+      .replace('"pipeline.yaml"', JSON.stringify(join(root, "tests", "fixtures", "sum_numbers_pipeline.yaml")));
     const out = await runIn(root, ["--input-type=module", "-e", code]);
-    assert.ok(Number(out) >= 1, out);
+    assert.equal(out, "SUCCEEDED");
     assert.equal(sb.stats.logins, 1);
   });
 });
