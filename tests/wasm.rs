@@ -12,13 +12,15 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Promise, Reflect, JSON};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::convert::TryFromJsValue;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use kfp_wasm::wasm::{create_kfp_client, install_host, kfp_error_class, KfpClient, KfpClientManager};
+use kfp_wasm::wasm::{
+    create_kfp_client, install_host, kfp_error_class, KfpClient, KfpClientManager,
+};
 
 #[wasm_bindgen(inline_js = r#"
 export function isInstance(value, ctor) { return value instanceof ctor; }
@@ -90,7 +92,10 @@ impl Fake {
             }};"
         );
         let factory = Function::new_with_args("log", &source);
-        let fetch = factory.call1(&JsValue::UNDEFINED, &log).expect("fake fetch source compiles").unchecked_into();
+        let fetch = factory
+            .call1(&JsValue::UNDEFINED, &log)
+            .expect("fake fetch source compiles")
+            .unchecked_into();
         Fake { fetch, log }
     }
 
@@ -109,7 +114,9 @@ impl Fake {
     }
 
     fn str(&self, i: u32, path: &str) -> String {
-        self.get(i, path).as_string().unwrap_or_else(|| panic!("call {i}: {path} is not a string"))
+        self.get(i, path)
+            .as_string()
+            .unwrap_or_else(|| panic!("call {i}: {path} is not a string"))
     }
 }
 
@@ -141,13 +148,19 @@ fn get(value: &JsValue, path: &str) -> JsValue {
 }
 
 fn string(value: &JsValue, path: &str) -> String {
-    get(value, path).as_string().unwrap_or_else(|| panic!("{path} is not a string in {}", js_string(value)))
+    get(value, path)
+        .as_string()
+        .unwrap_or_else(|| panic!("{path} is not a string in {}", js_string(value)))
 }
 
 async fn resolves(promise: Promise) -> JsValue {
     match JsFuture::from(promise).await {
         Ok(v) => v,
-        Err(e) => panic!("expected success, got {} (code {:?})", js_string(&e), get(&e, "code").as_string()),
+        Err(e) => panic!(
+            "expected success, got {} (code {:?})",
+            js_string(&e),
+            get(&e, "code").as_string()
+        ),
     }
 }
 
@@ -170,9 +183,15 @@ async fn client(options: JsValue) -> KfpClient {
 /// A `TypeError` with Node's code whose message names every one of `names`.
 fn assert_type_error(err: &JsValue, code: &str, names: &[&str]) {
     let message = string(err, "message");
-    assert!(err.is_instance_of::<js_sys::TypeError>(), "not a TypeError: {message}");
+    assert!(
+        err.is_instance_of::<js_sys::TypeError>(),
+        "not a TypeError: {message}"
+    );
     assert_eq!(string(err, "code"), code, "{message}");
-    assert!(!is_instance(err, &kfp_error_class()), "argument errors are TypeErrors, not KfpErrors: {message}");
+    assert!(
+        !is_instance(err, &kfp_error_class()),
+        "argument errors are TypeErrors, not KfpErrors: {message}"
+    );
     for name in names {
         assert!(message.contains(name), "{message:?} does not name {name:?}");
     }
@@ -181,15 +200,33 @@ fn assert_type_error(err: &JsValue, code: &str, names: &[&str]) {
 /// A `KfpError` with `code`, and `status` as given (absent when `None`).
 fn assert_kfp_error(err: &JsValue, code: &str, status: Option<u16>) {
     let message = get(err, "message").as_string().unwrap_or_default();
-    assert!(err.is_instance_of::<js_sys::Error>(), "not an Error: {}", js_string(err));
-    assert!(is_instance(err, &kfp_error_class()), "not a KfpError: {message}");
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "not an Error: {}",
+        js_string(err)
+    );
+    assert!(
+        is_instance(err, &kfp_error_class()),
+        "not a KfpError: {message}"
+    );
     assert_eq!(get(err, "name").as_string().as_deref(), Some("KfpError"));
-    assert_eq!(get(err, "code").as_string().as_deref(), Some(code), "{message}");
+    assert_eq!(
+        get(err, "code").as_string().as_deref(),
+        Some(code),
+        "{message}"
+    );
     match status {
         Some(s) => assert_eq!(get(err, "status").as_f64(), Some(f64::from(s)), "{message}"),
-        None => assert!(!has_own(err, "status"), "unexpected status on {code}: {message}"),
+        None => assert!(
+            !has_own(err, "status"),
+            "unexpected status on {code}: {message}"
+        ),
     }
-    assert!(js_string(err).starts_with("KfpError: "), "{}", js_string(err));
+    assert!(
+        js_string(err).starts_with("KfpError: "),
+        "{}",
+        js_string(err)
+    );
 }
 
 /// None of `secrets` shows in the error's message, `String(err)` or `JSON.stringify(err)`.
@@ -197,7 +234,10 @@ fn assert_no_secrets(err: &JsValue, secrets: &[&str]) {
     let views = [
         get(err, "message").as_string().unwrap_or_default(),
         js_string(err),
-        JSON::stringify(err).ok().and_then(|s| s.as_string()).unwrap_or_default(),
+        JSON::stringify(err)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default(),
     ];
     for view in &views {
         for secret in secrets {
@@ -209,7 +249,11 @@ fn assert_no_secrets(err: &JsValue, secrets: &[&str]) {
 /// The module still works after an error: a new client can call the API.
 async fn assert_alive() {
     let fake = Fake::healthy();
-    let c = client(options(&format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "none"}}}}"#), Some(&fake))).await;
+    let c = client(options(
+        &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "none"}}}}"#),
+        Some(&fake),
+    ))
+    .await;
     let health = resolves(c.healthz(JsValue::UNDEFINED)).await;
     assert_eq!(get(&health, "multi_user").as_bool(), Some(false));
     assert_eq!(fake.calls(), 1);
@@ -229,14 +273,38 @@ async fn wrong_option_types_are_type_errors_naming_the_option() {
     let cases: &[(&str, &[&str])] = &[
         (r#"{}"#, &["apiUrl", "undefined"]),
         (r#"{"apiUrl": 8080}"#, &["apiUrl", "type number (8080)"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": "dex"}"#, &["auth", "type string"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": ["dex"]}"#, &["auth", "Array"]),
-        (r#"{"apiUrl": "http://kf.test", "timeoutMs": "5000"}"#, &["timeoutMs", "type string"]),
-        (r#"{"apiUrl": "http://kf.test", "skipTlsVerify": "yes"}"#, &["skipTlsVerify", "boolean"]),
-        (r#"{"apiUrl": "http://kf.test", "fetch": "fetch"}"#, &["fetch", "function"]),
-        (r#"{"apiUrl": "http://kf.test", "headers": {"X-Team": 1}}"#, &["headers.X-Team"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "password": "p"}}"#, &["auth.username"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "bearer", "token": 42}}"#, &["auth.token"]),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": "dex"}"#,
+            &["auth", "type string"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": ["dex"]}"#,
+            &["auth", "Array"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "timeoutMs": "5000"}"#,
+            &["timeoutMs", "type string"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "skipTlsVerify": "yes"}"#,
+            &["skipTlsVerify", "boolean"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "fetch": "fetch"}"#,
+            &["fetch", "function"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "headers": {"X-Team": 1}}"#,
+            &["headers.X-Team"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "password": "p"}}"#,
+            &["auth.username"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "bearer", "token": 42}}"#,
+            &["auth.token"],
+        ),
     ];
     for (json, names) in cases {
         let err = rejects(create_kfp_client(options(json, None))).await;
@@ -252,7 +320,11 @@ async fn wrong_option_types_are_type_errors_naming_the_option() {
         None,
     )))
     .await;
-    assert_type_error(&err, "ERR_INVALID_ARG_TYPE", &["auth.password", "type number"]);
+    assert_type_error(
+        &err,
+        "ERR_INVALID_ARG_TYPE",
+        &["auth.password", "type number"],
+    );
     assert_no_secrets(&err, &["73915"]);
     assert_alive().await;
 }
@@ -264,18 +336,54 @@ async fn unusable_option_values_are_type_errors_naming_the_option() {
         (r#"{"apiUrl": "ftp://x"}"#, &["apiUrl", "ftp:"]),
         (r#"{"apiUrl": "not a url"}"#, &["apiUrl"]),
         (r#"{"apiUrl": "http://u:p@kf.test"}"#, &["apiUrl"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "oauth"}}"#, &["auth.type", "oauth", "\"dex\""]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "username": "u", "password": "p", "connector": "a/b"}}"#, &["auth.connector"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "username": " ", "password": "p"}}"#, &["auth.username"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "bearer", "token": "  "}}"#, &["auth.token"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "cookies", "cookies": "oops"}}"#, &["auth.cookies", "pair 1 of 1"]),
-        (r#"{"apiUrl": "http://kf.test", "timeoutMs": 0}"#, &["timeoutMs"]),
-        (r#"{"apiUrl": "http://kf.test", "timeoutMs": 1.5}"#, &["timeoutMs"]),
-        (r#"{"apiUrl": "http://kf.test", "headers": {"Cookie": "a=b"}}"#, &["headers", "cookies"]),
-        (r#"{"apiUrl": "http://kf.test", "headers": {"bad name": "v"}}"#, &["headers", "bad name"]),
-        (r#"{"apiUrl": "http://kf.test", "auth": {"type": "bearer", "token": "t"}, "headers": {"Authorization": "x"}}"#, &["headers", "bearer"]),
-        (r#"{"apiUrl": "http://kf.test", "apiVersion": "v2"}"#, &["apiVersion"]),
-        (r#"{"apiUrl": "http://kf.test", "namespace": ""}"#, &["namespace"]),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "oauth"}}"#,
+            &["auth.type", "oauth", "\"dex\""],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "username": "u", "password": "p", "connector": "a/b"}}"#,
+            &["auth.connector"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "dex", "username": " ", "password": "p"}}"#,
+            &["auth.username"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "bearer", "token": "  "}}"#,
+            &["auth.token"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "cookies", "cookies": "oops"}}"#,
+            &["auth.cookies", "pair 1 of 1"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "timeoutMs": 0}"#,
+            &["timeoutMs"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "timeoutMs": 1.5}"#,
+            &["timeoutMs"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "headers": {"Cookie": "a=b"}}"#,
+            &["headers", "cookies"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "headers": {"bad name": "v"}}"#,
+            &["headers", "bad name"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "auth": {"type": "bearer", "token": "t"}, "headers": {"Authorization": "x"}}"#,
+            &["headers", "bearer"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "apiVersion": "v2"}"#,
+            &["apiVersion"],
+        ),
+        (
+            r#"{"apiUrl": "http://kf.test", "namespace": ""}"#,
+            &["namespace"],
+        ),
     ];
     for (json, names) in cases {
         let err = rejects(create_kfp_client(options(json, None))).await;
@@ -296,21 +404,40 @@ async fn unusable_option_values_are_type_errors_naming_the_option() {
 async fn node_only_options_are_unsupported_in_a_browser() {
     browser();
     let cases = [
-        (r#"{"apiUrl": "https://kf.test", "skipTlsVerify": true}"#, "skipTlsVerify"),
-        (r#"{"apiUrl": "https://kf.test", "caCert": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}"#, "caCert"),
-        (r#"{"apiUrl": "https://kf.test", "auth": {"type": "serviceAccountToken"}}"#, "serviceAccountToken"),
+        (
+            r#"{"apiUrl": "https://kf.test", "skipTlsVerify": true}"#,
+            "skipTlsVerify",
+        ),
+        (
+            r#"{"apiUrl": "https://kf.test", "caCert": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}"#,
+            "caCert",
+        ),
+        (
+            r#"{"apiUrl": "https://kf.test", "auth": {"type": "serviceAccountToken"}}"#,
+            "serviceAccountToken",
+        ),
     ];
     for (json, feature) in cases {
         let err = rejects(create_kfp_client(options(json, None))).await;
         assert_kfp_error(&err, "KFP_UNSUPPORTED", None);
-        assert!(string(&err, "message").contains(feature), "{}", string(&err, "message"));
+        assert!(
+            string(&err, "message").contains(feature),
+            "{}",
+            string(&err, "message")
+        );
         // The manager checks the same rules when it is made.
-        let thrown = KfpClientManager::new(options(json, None)).err().expect("the manager refuses it");
+        let thrown = KfpClientManager::new(options(json, None))
+            .err()
+            .expect("the manager refuses it");
         assert_kfp_error(&thrown, "KFP_UNSUPPORTED", None);
     }
     // skipTlsVerify: false asks for nothing unsupported.
     let fake = Fake::healthy();
-    let c = client(options(r#"{"apiUrl": "https://kf.test", "skipTlsVerify": false}"#, Some(&fake))).await;
+    let c = client(options(
+        r#"{"apiUrl": "https://kf.test", "skipTlsVerify": false}"#,
+        Some(&fake),
+    ))
+    .await;
     resolves(c.healthz(JsValue::UNDEFINED)).await;
     assert_alive().await;
 }
@@ -318,16 +445,26 @@ async fn node_only_options_are_unsupported_in_a_browser() {
 #[wasm_bindgen_test]
 async fn the_manager_checks_options_synchronously() {
     browser();
-    let thrown = KfpClientManager::new(options(r#"{"apiUrl": "ftp://x"}"#, None)).err().expect("throws");
+    let thrown = KfpClientManager::new(options(r#"{"apiUrl": "ftp://x"}"#, None))
+        .err()
+        .expect("throws");
     assert_type_error(&thrown, "ERR_INVALID_ARG_VALUE", &["apiUrl"]);
-    let thrown = KfpClientManager::new(options(r#"{"apiUrl": "http://kf.test", "timeoutMs": "1"}"#, None)).err().expect("throws");
+    let thrown = KfpClientManager::new(options(
+        r#"{"apiUrl": "http://kf.test", "timeoutMs": "1"}"#,
+        None,
+    ))
+    .err()
+    .expect("throws");
     assert_type_error(&thrown, "ERR_INVALID_ARG_TYPE", &["timeoutMs"]);
-    let thrown = KfpClientManager::new(JsValue::UNDEFINED).err().expect("throws");
+    let thrown = KfpClientManager::new(JsValue::UNDEFINED)
+        .err()
+        .expect("throws");
     assert_type_error(&thrown, "ERR_INVALID_ARG_TYPE", &["options"]);
 
     // Good options: no request until createKfpClient, then a client per call.
     let fake = Fake::healthy();
-    let manager = KfpClientManager::new(options(&format!(r#"{{"apiUrl": "{API}"}}"#), Some(&fake))).expect("valid options");
+    let manager = KfpClientManager::new(options(&format!(r#"{{"apiUrl": "{API}"}}"#), Some(&fake)))
+        .expect("valid options");
     assert_eq!(fake.calls(), 0);
     let value = resolves(manager.create_kfp_client()).await;
     let c = KfpClient::try_from_js_value(value).expect("a KfpClient");
@@ -344,16 +481,29 @@ async fn the_manager_checks_options_synchronously() {
 #[wasm_bindgen_test]
 async fn a_refused_connection_is_a_network_error_with_a_clean_copy_of_the_fetch_error_as_cause() {
     browser();
-    let fake = Fake::new(r#"throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });"#);
-    let opts = options(&format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "dex", "username": "u", "password": "{PASSWORD}"}}}}"#), Some(&fake));
+    let fake =
+        Fake::new(r#"throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });"#);
+    let opts = options(
+        &format!(
+            r#"{{"apiUrl": "{API}", "auth": {{"type": "dex", "username": "u", "password": "{PASSWORD}"}}}}"#
+        ),
+        Some(&fake),
+    );
     let err = rejects(create_kfp_client(opts)).await;
     assert_kfp_error(&err, "KFP_NETWORK_ERROR", None);
     let message = string(&err, "message");
-    assert!(message.contains("kf.test") && message.contains("ECONNREFUSED"), "{message}");
+    assert!(
+        message.contains("kf.test") && message.contains("ECONNREFUSED"),
+        "{message}"
+    );
     let cause = get(&err, "cause");
     // A clean copy (name, code, scrubbed message), never the raw error: its own `cause` may hold
     // the raw response bytes.
-    assert!(cause.is_instance_of::<js_sys::Error>(), "cause is an Error: {}", js_string(&cause));
+    assert!(
+        cause.is_instance_of::<js_sys::Error>(),
+        "cause is an Error: {}",
+        js_string(&cause)
+    );
     assert_eq!(string(&cause, "name"), "TypeError");
     assert_eq!(string(&cause, "message"), "fetch failed");
     assert_eq!(string(&cause, "code"), "ECONNREFUSED");
@@ -367,7 +517,10 @@ async fn a_refused_connection_is_a_network_error_with_a_clean_copy_of_the_fetch_
 async fn a_fetch_that_throws_synchronously_is_a_network_error_too() {
     browser();
     let source = format!("{PRELUDE} return function fetch() {{ throw new Error(\"boom\"); }};");
-    let fetch: Function = Function::new_no_args(&source).call0(&JsValue::UNDEFINED).unwrap().unchecked_into();
+    let fetch: Function = Function::new_no_args(&source)
+        .call0(&JsValue::UNDEFINED)
+        .unwrap()
+        .unchecked_into();
     let opts = options(&format!(r#"{{"apiUrl": "{API}"}}"#), None);
     set(&opts, "fetch", &fetch);
     let c = client(opts).await;
@@ -380,12 +533,21 @@ async fn a_fetch_that_throws_synchronously_is_a_network_error_too() {
 #[wasm_bindgen_test]
 async fn a_certificate_failure_is_a_tls_error() {
     browser();
-    let fake = Fake::new(r#"throw new TypeError("fetch failed", { cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });"#);
-    let c = client(options(r#"{"apiUrl": "https://kf.test/pipeline"}"#, Some(&fake))).await;
+    let fake = Fake::new(
+        r#"throw new TypeError("fetch failed", { cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });"#,
+    );
+    let c = client(options(
+        r#"{"apiUrl": "https://kf.test/pipeline"}"#,
+        Some(&fake),
+    ))
+    .await;
     let err = rejects(c.healthz(JsValue::UNDEFINED)).await;
     assert_kfp_error(&err, "KFP_TLS_ERROR", None);
     let message = string(&err, "message");
-    assert!(message.contains("DEPTH_ZERO_SELF_SIGNED_CERT") && message.contains("caCert"), "{message}");
+    assert!(
+        message.contains("DEPTH_ZERO_SELF_SIGNED_CERT") && message.contains("caCert"),
+        "{message}"
+    );
     assert_eq!(string(&err, "cause.code"), "DEPTH_ZERO_SELF_SIGNED_CERT");
     assert_alive().await;
 }
@@ -397,13 +559,25 @@ async fn a_timeout_is_kfp_timeout_and_an_abort_is_kfp_aborted() {
         r#"if (log.length === 1) throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
            throw new DOMException("This operation was aborted", "AbortError");"#,
     );
-    let c = client(options(&format!(r#"{{"apiUrl": "{API}", "timeoutMs": 1500}}"#), Some(&fake))).await;
+    let c = client(options(
+        &format!(r#"{{"apiUrl": "{API}", "timeoutMs": 1500}}"#),
+        Some(&fake),
+    ))
+    .await;
     let err = rejects(c.list_experiments(JsValue::UNDEFINED)).await;
     assert_kfp_error(&err, "KFP_TIMEOUT", None);
-    assert!(string(&err, "message").contains("1500 ms"), "{}", string(&err, "message"));
+    assert!(
+        string(&err, "message").contains("1500 ms"),
+        "{}",
+        string(&err, "message")
+    );
     assert_eq!(string(&err, "cause.name"), "TimeoutError");
     // timeoutMs becomes a signal on every request.
-    assert!(fake.get(0, "signal").is_instance_of::<web_sys::AbortSignal>(), "no AbortSignal passed to fetch");
+    assert!(
+        fake.get(0, "signal")
+            .is_instance_of::<web_sys::AbortSignal>(),
+        "no AbortSignal passed to fetch"
+    );
 
     let err = rejects(c.list_experiments(JsValue::UNDEFINED)).await;
     assert_kfp_error(&err, "KFP_ABORTED", None);
@@ -449,7 +623,9 @@ fn dex_gateway(post: &str, api: &str) -> Fake {
 
 fn dex_options(fake: &Fake) -> JsValue {
     options(
-        &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "dex", "username": "user@example.com", "password": "{PASSWORD}"}}}}"#),
+        &format!(
+            r#"{{"apiUrl": "{API}", "auth": {{"type": "dex", "username": "user@example.com", "password": "{PASSWORD}"}}}}"#
+        ),
         Some(fake),
     )
 }
@@ -475,31 +651,73 @@ async fn a_dex_login_then_list_experiments_returns_plain_objects() {
         assert!(fake.str(i, "headers.accept").starts_with("text/html"));
     }
     assert_eq!(fake.str(0, "url"), API);
-    assert_eq!(fake.str(1, "url"), format!("http://kf.test/dex/auth/local/login?back=&state={}", "s".repeat(25)));
-    assert_eq!(fake.str(1, "headers.cookie"), format!("oauth2_proxy_kubeflow_csrf={CSRF_SECRET}"));
+    assert_eq!(
+        fake.str(1, "url"),
+        format!(
+            "http://kf.test/dex/auth/local/login?back=&state={}",
+            "s".repeat(25)
+        )
+    );
+    assert_eq!(
+        fake.str(1, "headers.cookie"),
+        format!("oauth2_proxy_kubeflow_csrf={CSRF_SECRET}")
+    );
     assert_eq!(fake.str(2, "method"), "POST");
-    assert_eq!(fake.str(2, "url"), fake.str(1, "url"), "the form's action, unescaped");
-    assert_eq!(fake.str(2, "headers.content-type"), "application/x-www-form-urlencoded");
-    assert_eq!(fake.str(2, "body"), format!("login=user%40example.com&password={PASSWORD}"));
-    assert_eq!(fake.str(3, "url"), "http://kf.test/oauth2/callback?code=x&state=y");
-    assert_eq!(fake.str(3, "method"), "GET", "303 turns the POST into a GET");
+    assert_eq!(
+        fake.str(2, "url"),
+        fake.str(1, "url"),
+        "the form's action, unescaped"
+    );
+    assert_eq!(
+        fake.str(2, "headers.content-type"),
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        fake.str(2, "body"),
+        format!("login=user%40example.com&password={PASSWORD}")
+    );
+    assert_eq!(
+        fake.str(3, "url"),
+        "http://kf.test/oauth2/callback?code=x&state=y"
+    );
+    assert_eq!(
+        fake.str(3, "method"),
+        "GET",
+        "303 turns the POST into a GET"
+    );
 
     let params = options(r#"{"namespace": "ns"}"#, None);
     let result = resolves(c.list_experiments(params)).await;
     assert_eq!(fake.calls(), 5);
-    assert_eq!(fake.str(4, "url"), "http://kf.test/pipeline/apis/v2beta1/experiments?namespace=ns");
+    assert_eq!(
+        fake.str(4, "url"),
+        "http://kf.test/pipeline/apis/v2beta1/experiments?namespace=ns"
+    );
     assert_eq!(fake.str(4, "method"), "GET");
     assert_eq!(fake.str(4, "redirect"), "manual");
-    assert_eq!(fake.str(4, "headers.cookie"), format!("oauth2_proxy_kubeflow={SESSION_SECRET}"));
+    assert_eq!(
+        fake.str(4, "headers.cookie"),
+        format!("oauth2_proxy_kubeflow={SESSION_SECRET}")
+    );
     assert_eq!(fake.str(4, "headers.accept"), "application/json");
-    assert!(fake.get(4, "headers.authorization").is_undefined(), "cookies and a token never go together");
+    assert!(
+        fake.get(4, "headers.authorization").is_undefined(),
+        "cookies and a token never go together"
+    );
 
-    assert!(is_plain_object(&result), "not a plain object: {}", js_string(&result));
+    assert!(
+        is_plain_object(&result),
+        "not a plain object: {}",
+        js_string(&result)
+    );
     let experiments = get(&result, "experiments");
     assert!(Array::is_array(&experiments), "experiments is not an Array");
     assert_eq!(Array::from(&experiments).length(), 0);
     assert_eq!(c.api_version().as_deref(), Some("v2beta1"));
-    assert_eq!(c.get_session_cookies().as_deref(), Some(format!("oauth2_proxy_kubeflow={SESSION_SECRET}").as_str()));
+    assert_eq!(
+        c.get_session_cookies().as_deref(),
+        Some(format!("oauth2_proxy_kubeflow={SESSION_SECRET}").as_str())
+    );
 }
 
 #[wasm_bindgen_test]
@@ -514,7 +732,11 @@ async fn nested_answers_are_plain_objects_and_arrays_too() {
     let result = resolves(c.list_experiments(JsValue::UNDEFINED)).await;
     assert!(is_plain_object(&result));
     let first = Array::from(&get(&result, "experiments")).get(0);
-    assert!(is_plain_object(&first), "an experiment is a Map or class instance: {}", js_string(&first));
+    assert!(
+        is_plain_object(&first),
+        "an experiment is a Map or class instance: {}",
+        js_string(&first)
+    );
     assert_eq!(string(&first, "experiment_id"), "e1");
     assert!(is_plain_object(&get(&first, "extra")));
     assert!(Array::is_array(&get(&first, "extra.a")));
@@ -531,10 +753,18 @@ async fn answers_are_converted_like_json_parse_even_with_large_integers() {
                                { status: 200, headers: { "content-type": "application/json" } });"#,
     );
     let c = client(options(&format!(r#"{{"apiUrl": "{API}"}}"#), Some(&fake))).await;
-    let result = resolves(c.request("GET".into(), "/apis/v2beta1/runs/r1".into(), JsValue::UNDEFINED)).await;
+    let result = resolves(c.request(
+        "GET".into(),
+        "/apis/v2beta1/runs/r1".into(),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert!(is_plain_object(&result));
     assert_eq!(get(&result, "big").as_f64(), Some(9_007_199_254_740_992.0));
-    assert_eq!(get(&result, "huge").as_f64(), Some(12_345_678_901_234_567_890.0));
+    assert_eq!(
+        get(&result, "huge").as_f64(),
+        Some(12_345_678_901_234_567_890.0)
+    );
     assert_eq!(get(&result, "neg").as_f64(), Some(-9_007_199_254_740_992.0));
     assert_eq!(string(&result, "s"), "9007199254740993");
 }
@@ -542,11 +772,17 @@ async fn answers_are_converted_like_json_parse_even_with_large_integers() {
 #[wasm_bindgen_test]
 async fn a_wrong_password_is_invalid_credentials_without_secrets() {
     browser();
-    let fake = dex_gateway(r#"return html(PASSWORD_FORM(true), 401);"#, r#"return json({});"#);
+    let fake = dex_gateway(
+        r#"return html(PASSWORD_FORM(true), 401);"#,
+        r#"return json({});"#,
+    );
     let err = rejects(create_kfp_client(dex_options(&fake))).await;
     assert_kfp_error(&err, "KFP_INVALID_CREDENTIALS", Some(401));
     let message = string(&err, "message");
-    assert!(message.contains("\"local\"") && message.contains("auth.password"), "{message}");
+    assert!(
+        message.contains("\"local\"") && message.contains("auth.password"),
+        "{message}"
+    );
     // The password did go out, and the CSRF cookie was sent with it; neither comes back.
     assert_eq!(fake.calls(), 3);
     assert!(fake.str(2, "body").contains(PASSWORD));
@@ -555,7 +791,10 @@ async fn a_wrong_password_is_invalid_credentials_without_secrets() {
     assert!(get(&err, "cause").is_undefined());
 
     // Dex < 2.36 answers 200 with the form and an error box.
-    let fake = dex_gateway(r#"return html(PASSWORD_FORM(true), 200);"#, r#"return json({});"#);
+    let fake = dex_gateway(
+        r#"return html(PASSWORD_FORM(true), 200);"#,
+        r#"return json({});"#,
+    );
     let err = rejects(create_kfp_client(dex_options(&fake))).await;
     assert_kfp_error(&err, "KFP_INVALID_CREDENTIALS", Some(200));
     assert_no_secrets(&err, &[PASSWORD, CSRF_SECRET]);
@@ -586,18 +825,28 @@ async fn a_lost_session_logs_in_again_once() {
 async fn request_builds_the_url_from_path_and_query() {
     browser();
     let fake = Fake::new(r#"return json({ runs: [] });"#);
-    let c = client(options(&format!(r#"{{"apiUrl": "{API}/", "headers": {{"X-Team": "ml"}}}}"#), Some(&fake))).await;
+    let c = client(options(
+        &format!(r#"{{"apiUrl": "{API}/", "headers": {{"X-Team": "ml"}}}}"#),
+        Some(&fake),
+    ))
+    .await;
 
     let query = options(r#"{"query": {"page_size": 5, "filter": ["a"]}}"#, None);
     let result = resolves(c.request("GET".into(), "/apis/v2beta1/runs".into(), query)).await;
     assert!(is_plain_object(&result));
-    assert_eq!(fake.str(0, "url"), "http://kf.test/pipeline/apis/v2beta1/runs?page_size=5&filter=a");
+    assert_eq!(
+        fake.str(0, "url"),
+        "http://kf.test/pipeline/apis/v2beta1/runs?page_size=5&filter=a"
+    );
     assert_eq!(fake.str(0, "method"), "GET");
     assert_eq!(fake.str(0, "headers.x-team"), "ml");
     assert!(fake.get(0, "body").is_undefined());
 
     // Repeated keys, encoding, skipped nulls, booleans; a JSON body with its content type.
-    let query = options(r#"{"query": {"q": "a b&c=d/é", "filter": ["x", null, "y"], "flag": true, "none": null}, "body": {"display_name": "n"}}"#, None);
+    let query = options(
+        r#"{"query": {"q": "a b&c=d/é", "filter": ["x", null, "y"], "flag": true, "none": null}, "body": {"display_name": "n"}}"#,
+        None,
+    );
     resolves(c.request("post".into(), "/apis/v2beta1/experiments".into(), query)).await;
     assert_eq!(
         fake.str(1, "url"),
@@ -608,9 +857,16 @@ async fn request_builds_the_url_from_path_and_query() {
     assert_eq!(fake.str(1, "body"), r#"{"display_name":"n"}"#);
 
     // A text answer comes back as a string.
-    let fake = Fake::new(r#"return new Response("ok", { status: 200, headers: { "content-type": "text/plain" } });"#);
+    let fake = Fake::new(
+        r#"return new Response("ok", { status: 200, headers: { "content-type": "text/plain" } });"#,
+    );
     let c = client(options(&format!(r#"{{"apiUrl": "{API}"}}"#), Some(&fake))).await;
-    let text = resolves(c.request("GET".into(), "/apis/v1beta1/healthz".into(), JsValue::UNDEFINED)).await;
+    let text = resolves(c.request(
+        "GET".into(),
+        "/apis/v1beta1/healthz".into(),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(text.as_string().as_deref(), Some("ok"));
 }
 
@@ -619,7 +875,14 @@ async fn request_refuses_paths_that_leave_api_url() {
     browser();
     let fake = Fake::healthy();
     let c = client(options(&format!(r#"{{"apiUrl": "{API}"}}"#), Some(&fake))).await;
-    for path in ["../x", "/apis/../../x", "/apis/%2e%2e/x", "//evil.test/x", "/apis?x=1", "http://evil.test/x"] {
+    for path in [
+        "../x",
+        "/apis/../../x",
+        "/apis/%2e%2e/x",
+        "//evil.test/x",
+        "/apis?x=1",
+        "http://evil.test/x",
+    ] {
         let err = rejects(c.request("GET".into(), path.into(), JsValue::UNDEFINED)).await;
         assert_type_error(&err, "ERR_INVALID_ARG_VALUE", &["path"]);
     }
@@ -629,7 +892,12 @@ async fn request_refuses_paths_that_leave_api_url() {
     assert_type_error(&err, "ERR_INVALID_ARG_TYPE", &["path"]);
     let err = rejects(c.request("GET".into(), "/x".into(), options(r#"{"body": {}}"#, None))).await;
     assert_type_error(&err, "ERR_INVALID_ARG_VALUE", &["body"]);
-    let err = rejects(c.request("GET".into(), "/x".into(), options(r#"{"query": {"a": {"b": 1}}}"#, None))).await;
+    let err = rejects(c.request(
+        "GET".into(),
+        "/x".into(),
+        options(r#"{"query": {"a": {"b": 1}}}"#, None),
+    ))
+    .await;
     assert_type_error(&err, "ERR_INVALID_ARG_TYPE", &["query.a"]);
     assert_eq!(fake.calls(), 0, "nothing was sent");
     // Argument errors of the list methods too.
@@ -648,16 +916,24 @@ async fn request_refuses_paths_that_leave_api_url() {
 async fn a_token_function_is_called_per_request() {
     browser();
     let fake = Fake::healthy();
-    let opts = options(&format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer"}}}}"#), Some(&fake));
-    let counter = Function::new_no_args("let n = 0; return () => (++n % 2) ? `tok-${n}` : Promise.resolve(` tok-${n} `);")
-        .call0(&JsValue::UNDEFINED)
-        .unwrap();
+    let opts = options(
+        &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer"}}}}"#),
+        Some(&fake),
+    );
+    let counter = Function::new_no_args(
+        "let n = 0; return () => (++n % 2) ? `tok-${n}` : Promise.resolve(` tok-${n} `);",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap();
     set(&get(&opts, "auth"), "token", &counter);
     let c = client(opts).await;
     assert_eq!(fake.calls(), 0, "bearer auth logs in lazily");
     for i in 0..3 {
         resolves(c.healthz(JsValue::UNDEFINED)).await;
-        assert_eq!(fake.str(i, "headers.authorization"), format!("Bearer tok-{}", i + 1));
+        assert_eq!(
+            fake.str(i, "headers.authorization"),
+            format!("Bearer tok-{}", i + 1)
+        );
         assert!(fake.get(i, "headers.cookie").is_undefined());
     }
 }
@@ -666,7 +942,11 @@ async fn a_token_function_is_called_per_request() {
 async fn a_static_token_goes_in_authorization() {
     browser();
     let fake = Fake::healthy();
-    let c = client(options(&format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer", "token": "static-tok"}}}}"#), Some(&fake))).await;
+    let c = client(options(
+        &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer", "token": "static-tok"}}}}"#),
+        Some(&fake),
+    ))
+    .await;
     resolves(c.healthz(JsValue::UNDEFINED)).await;
     assert_eq!(fake.str(0, "headers.authorization"), "Bearer static-tok");
 }
@@ -682,12 +962,19 @@ async fn a_failing_token_function_is_token_unavailable_with_its_error_as_cause()
         ("return 42", false),
     ];
     for (body, has_cause) in cases {
-        let opts = options(&format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer"}}}}"#), Some(&fake));
+        let opts = options(
+            &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer"}}}}"#),
+            Some(&fake),
+        );
         set(&get(&opts, "auth"), "token", &Function::new_no_args(body));
         let c = client(opts).await;
         let err = rejects(c.healthz(JsValue::UNDEFINED)).await;
         assert_kfp_error(&err, "KFP_TOKEN_UNAVAILABLE", None);
-        assert!(string(&err, "message").contains("auth.token()"), "{}", string(&err, "message"));
+        assert!(
+            string(&err, "message").contains("auth.token()"),
+            "{}",
+            string(&err, "message")
+        );
         if has_cause {
             let cause = get(&err, "cause");
             assert!(cause.is_instance_of::<js_sys::Error>());
@@ -703,14 +990,25 @@ async fn a_failing_token_function_is_token_unavailable_with_its_error_as_cause()
 #[wasm_bindgen_test]
 async fn a_refused_token_is_unauthenticated_after_one_fresh_try() {
     browser();
-    let fake = Fake::new(r#"return json({ error: "Jwt is expired", code: 16, message: "Jwt is expired" }, 401);"#);
-    let opts = options(&format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer"}}}}"#), Some(&fake));
-    let tokens = Function::new_no_args("let n = 0; return () => `tok-${++n}`;").call0(&JsValue::UNDEFINED).unwrap();
+    let fake = Fake::new(
+        r#"return json({ error: "Jwt is expired", code: 16, message: "Jwt is expired" }, 401);"#,
+    );
+    let opts = options(
+        &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer"}}}}"#),
+        Some(&fake),
+    );
+    let tokens = Function::new_no_args("let n = 0; return () => `tok-${++n}`;")
+        .call0(&JsValue::UNDEFINED)
+        .unwrap();
     set(&get(&opts, "auth"), "token", &tokens);
     let c = client(opts).await;
     let err = rejects(c.healthz(JsValue::UNDEFINED)).await;
     assert_eq!(fake.calls(), 2, "a new token is tried once");
-    assert_eq!(fake.str(1, "headers.authorization"), "Bearer tok-2", "the fresh token is the one retried");
+    assert_eq!(
+        fake.str(1, "headers.authorization"),
+        "Bearer tok-2",
+        "the fresh token is the one retried"
+    );
     assert_kfp_error(&err, "KFP_UNAUTHENTICATED", Some(401));
     assert_eq!(get(&err, "grpcCode").as_f64(), Some(16.0));
     assert_no_secrets(&err, &["tok-1", "tok-2", "tok-3"]);
@@ -753,16 +1051,32 @@ async fn a_node_host_gets_the_tls_settings_and_reads_the_token_file() {
 
     assert_eq!(get(&health, "multi_user").as_bool(), Some(false));
     assert_eq!(fake.str(0, "headers.authorization"), "Bearer sa-token");
-    assert!(fake.get(0, "credentials").is_undefined(), "Node does not send browser credentials");
+    assert!(
+        fake.get(0, "credentials").is_undefined(),
+        "Node does not send browser credentials"
+    );
     let make_fetch = Array::from(&seen.get(0));
     assert_eq!(make_fetch.get(0).as_string().as_deref(), Some("makeFetch"));
-    assert_eq!(get(&make_fetch.get(1), "skipTlsVerify").as_bool(), Some(true));
+    assert_eq!(
+        get(&make_fetch.get(1), "skipTlsVerify").as_bool(),
+        Some(true)
+    );
     let read = Array::from(&seen.get(1));
     assert_eq!(read.get(0).as_string().as_deref(), Some("readToken"));
-    assert_eq!(read.get(1).as_string().as_deref(), Some("/var/run/secrets/kf/token"));
+    assert_eq!(
+        read.get(1).as_string().as_deref(),
+        Some("/var/run/secrets/kf/token")
+    );
 
     // And without the host again, the same options are unsupported.
-    let opts = options(r#"{"apiUrl": "https://kf.test", "skipTlsVerify": true}"#, None);
-    assert_kfp_error(&rejects(create_kfp_client(opts)).await, "KFP_UNSUPPORTED", None);
+    let opts = options(
+        r#"{"apiUrl": "https://kf.test", "skipTlsVerify": true}"#,
+        None,
+    );
+    assert_kfp_error(
+        &rejects(create_kfp_client(opts)).await,
+        "KFP_UNSUPPORTED",
+        None,
+    );
     assert_alive().await;
 }

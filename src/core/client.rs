@@ -53,7 +53,9 @@ impl CallContext {
             req.headers.set(name, value.as_str());
         }
         match bearer {
-            Some(token) => req.headers.set("authorization", format!("Bearer {}", token.expose())),
+            Some(token) => req
+                .headers
+                .set("authorization", format!("Bearer {}", token.expose())),
             None => {
                 if let Some(cookie) = self.jar.header_for(&req.url) {
                     req.headers.set("cookie", cookie);
@@ -116,12 +118,20 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { retries: 2, min_delay_ms: 200, max_delay_ms: 5_000 }
+        RetryPolicy {
+            retries: 2,
+            min_delay_ms: 200,
+            max_delay_ms: 5_000,
+        }
     }
 }
 
 impl RetryPolicy {
-    pub const OFF: RetryPolicy = RetryPolicy { retries: 0, min_delay_ms: 0, max_delay_ms: 0 };
+    pub const OFF: RetryPolicy = RetryPolicy {
+        retries: 0,
+        min_delay_ms: 0,
+        max_delay_ms: 0,
+    };
 
     /// The wait before retry number `retry` (1-based): `min · 2^(retry-1)`, capped at `max`, then
     /// "equal jitter" (half fixed, half random; `jitter` in [0, 1)). A `Retry-After` in seconds
@@ -130,9 +140,14 @@ impl RetryPolicy {
         if let Some(seconds) = retry_after.and_then(|v| v.trim().parse::<u32>().ok()) {
             return seconds.saturating_mul(1000).min(self.max_delay_ms);
         }
-        let base = u64::from(self.min_delay_ms).saturating_mul(1u64 << retry.saturating_sub(1).min(20));
+        let base =
+            u64::from(self.min_delay_ms).saturating_mul(1u64 << retry.saturating_sub(1).min(20));
         let capped = base.min(u64::from(self.max_delay_ms)) as f64;
-        let jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.5 };
+        let jitter = if jitter.is_finite() {
+            jitter.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
         (capped / 2.0 + capped / 2.0 * jitter) as u32
     }
 
@@ -171,7 +186,9 @@ pub enum Verdict {
 enum Phase {
     Main,
     /// v2beta1 said "no such route": asking `GET /apis/v1beta1/healthz`.
-    ProbeV1 { v2_answer: HttpResponse },
+    ProbeV1 {
+        v2_answer: HttpResponse,
+    },
 }
 
 /// One API call's policy.
@@ -225,12 +242,20 @@ impl Call {
     ///
     /// # Errors
     /// What building the endpoint's request gives ([`ApiCall::build`]).
-    pub fn request(&mut self, ctx: &CallContext, token: Option<Secret>) -> Result<HttpRequest, Error> {
+    pub fn request(
+        &mut self,
+        ctx: &CallContext,
+        token: Option<Secret>,
+    ) -> Result<HttpRequest, Error> {
         self.generation = ctx.generation;
         self.tries += 1;
         let request = match (&self.phase, &self.target) {
-            (Phase::ProbeV1 { .. }, _) => ApiCall::new(&HEALTHZ).build(&self.base, ApiVersion::V1beta1)?,
-            (Phase::Main, Target::Api(call)) => call.build(&self.base, ctx.version.unwrap_or(ApiVersion::V2beta1))?,
+            (Phase::ProbeV1 { .. }, _) => {
+                ApiCall::new(&HEALTHZ).build(&self.base, ApiVersion::V1beta1)?
+            }
+            (Phase::Main, Target::Api(call)) => {
+                call.build(&self.base, ctx.version.unwrap_or(ApiVersion::V2beta1))?
+            }
             (Phase::Main, Target::Raw(req)) => req.clone(),
         };
         let request = ctx.prepare(request, token.as_ref());
@@ -246,7 +271,10 @@ impl Call {
 
     fn with_tries(&self, err: Error) -> Error {
         if self.tries > 1 {
-            Error::Attempts { attempts: self.tries, last: Box::new(err) }
+            Error::Attempts {
+                attempts: self.tries,
+                last: Box::new(err),
+            }
         } else {
             err
         }
@@ -260,7 +288,11 @@ impl Call {
         }
         if self.method() == Method::Get && RetryPolicy::retryable_status(resp.status) {
             if self.tries <= self.retry.retries {
-                return Verdict::Wait(self.retry.delay_ms(self.tries, resp.headers.get("retry-after"), jitter));
+                return Verdict::Wait(self.retry.delay_ms(
+                    self.tries,
+                    resp.headers.get("retry-after"),
+                    jitter,
+                ));
             }
             return Verdict::Fail(self.with_tries(decode_error(&resp)));
         }
@@ -305,7 +337,9 @@ impl Call {
                 self.refused = Some(resp);
                 Verdict::RefreshToken
             }
-            AuthKind::Bearer | AuthKind::None if resp.status == 401 => Verdict::Fail(decode_error(&resp)),
+            AuthKind::Bearer | AuthKind::None if resp.status == 401 => {
+                Verdict::Fail(decode_error(&resp))
+            }
             AuthKind::Bearer | AuthKind::None => Verdict::Fail(Error::NotSignedIn {
                 status: resp.status,
                 url: redact_url(&resp.url),
@@ -322,7 +356,9 @@ impl Call {
         }
         match refused {
             Some(resp) => Verdict::Fail(decode_error(&resp)),
-            None => Verdict::Fail(Error::TokenUnavailable { reason: "the token was refused and no new one is available".into() }),
+            None => Verdict::Fail(Error::TokenUnavailable {
+                reason: "the token was refused and no new one is available".into(),
+            }),
         }
     }
 
@@ -349,17 +385,35 @@ mod tests {
     use crate::core::kfp::endpoint::{CREATE_EXPERIMENT, GET_RUN, LIST_EXPERIMENTS};
     use url::Url;
 
-    fn resp_at(url: &str, status: u16, content_type: &str, location: Option<&str>, body: &str) -> HttpResponse {
+    fn resp_at(
+        url: &str,
+        status: u16,
+        content_type: &str,
+        location: Option<&str>,
+        body: &str,
+    ) -> HttpResponse {
         let mut headers = Headers::new();
         headers.set("content-type", content_type);
         if let Some(l) = location {
             headers.set("location", l);
         }
-        HttpResponse { url: Url::parse(url).unwrap(), status, headers, set_cookies: vec![], body: body.as_bytes().to_vec() }
+        HttpResponse {
+            url: Url::parse(url).unwrap(),
+            status,
+            headers,
+            set_cookies: vec![],
+            body: body.as_bytes().to_vec(),
+        }
     }
 
     fn resp(status: u16, content_type: &str, location: Option<&str>, body: &str) -> HttpResponse {
-        resp_at("https://gw.example/pipeline/apis/v2beta1/experiments?namespace=a", status, content_type, location, body)
+        resp_at(
+            "https://gw.example/pipeline/apis/v2beta1/experiments?namespace=a",
+            status,
+            content_type,
+            location,
+            body,
+        )
     }
 
     fn base() -> ApiBase {
@@ -367,7 +421,12 @@ mod tests {
     }
 
     fn call(auth: AuthKind) -> Call {
-        Call::new(base(), Target::Api(ApiCall::new(&GET_RUN).id("id", "r1")), auth, RetryPolicy::default())
+        Call::new(
+            base(),
+            Target::Api(ApiCall::new(&GET_RUN).id("id", "r1")),
+            auth,
+            RetryPolicy::default(),
+        )
     }
 
     const RUN: &str = r#"{"run_id":"r1","state":"RUNNING"}"#;
@@ -376,19 +435,59 @@ mod tests {
     #[test]
     fn recognises_lost_sessions() {
         assert!(session_lost(&resp(401, "application/json", None, "{}")));
-        assert!(session_lost(&resp(401, "text/plain", None, "Jwt is expired")));
-        assert!(session_lost(&resp(302, "text/html", Some("/dex/auth?client_id=x&state=y"), "")));
-        assert!(session_lost(&resp(302, "text/html", Some("https://gw.example/oauth2/start?rd=%2F"), "")));
-        assert!(session_lost(&resp(302, "text/html", Some("/dex/auth/local/login?back=&state=x"), "")));
+        assert!(session_lost(&resp(
+            401,
+            "text/plain",
+            None,
+            "Jwt is expired"
+        )));
+        assert!(session_lost(&resp(
+            302,
+            "text/html",
+            Some("/dex/auth?client_id=x&state=y"),
+            ""
+        )));
+        assert!(session_lost(&resp(
+            302,
+            "text/html",
+            Some("https://gw.example/oauth2/start?rd=%2F"),
+            ""
+        )));
+        assert!(session_lost(&resp(
+            302,
+            "text/html",
+            Some("/dex/auth/local/login?back=&state=x"),
+            ""
+        )));
         assert!(session_lost(&resp(403, "text/html", None, "<form method=\"GET\" action=\"/oauth2/start\"><input type=hidden name=rd value=/></form>")));
     }
 
     #[test]
     fn keeps_real_api_errors() {
-        assert!(!session_lost(&resp(403, "application/json", None, r#"{"error":"User 'u' is not authorized","code":7}"#)));
-        assert!(!session_lost(&resp(403, "text/plain", None, "RBAC: access denied")));
-        assert!(!session_lost(&resp(404, "application/json", None, r#"{"code":5,"message":"not found"}"#)));
-        assert!(!session_lost(&resp(301, "text/html", Some("https://gw.example/pipeline/apis/v2beta1/experiments"), "")));
+        assert!(!session_lost(&resp(
+            403,
+            "application/json",
+            None,
+            r#"{"error":"User 'u' is not authorized","code":7}"#
+        )));
+        assert!(!session_lost(&resp(
+            403,
+            "text/plain",
+            None,
+            "RBAC: access denied"
+        )));
+        assert!(!session_lost(&resp(
+            404,
+            "application/json",
+            None,
+            r#"{"code":5,"message":"not found"}"#
+        )));
+        assert!(!session_lost(&resp(
+            301,
+            "text/html",
+            Some("https://gw.example/pipeline/apis/v2beta1/experiments"),
+            ""
+        )));
         assert!(!session_lost(&resp(200, "application/json", None, "{}")));
     }
 
@@ -409,28 +508,46 @@ mod tests {
 
     #[test]
     fn api_answers_refresh_cookies() {
-        let mut ctx = CallContext { version: Some(ApiVersion::V2beta1), ..CallContext::default() };
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            ..CallContext::default()
+        };
         let mut c = call(AuthKind::Dex);
         c.request(&ctx, None).unwrap();
         let mut r = resp(200, "application/json", None, RUN);
-        r.set_cookies.push("_deploykf_token=new; Path=/; HttpOnly".into());
+        r.set_cookies
+            .push("_deploykf_token=new; Path=/; HttpOnly".into());
         let url = r.url.clone();
         assert!(matches!(c.handle(&mut ctx, r, 0.5), Verdict::Done(_)));
-        assert_eq!(ctx.jar.header_for(&url).as_deref(), Some("_deploykf_token=new"));
+        assert_eq!(
+            ctx.jar.header_for(&url).as_deref(),
+            Some("_deploykf_token=new")
+        );
         ctx.install_session(CookieJar::new());
         assert_eq!(ctx.generation, 1);
     }
 
     #[test]
     fn a_lost_dex_session_logs_in_once_then_fails() {
-        let mut ctx = CallContext { version: Some(ApiVersion::V2beta1), generation: 4, ..CallContext::default() };
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            generation: 4,
+            ..CallContext::default()
+        };
         let mut c = call(AuthKind::Dex);
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(401, "application/json", None, "{}"), 0.5), Verdict::Relogin(4)));
+        assert!(matches!(
+            c.handle(&mut ctx, resp(401, "application/json", None, "{}"), 0.5),
+            Verdict::Relogin(4)
+        ));
         ctx.generation = 5;
         assert!(matches!(c.logged_in(), Verdict::Send));
         c.request(&ctx, None).unwrap();
-        match c.handle(&mut ctx, resp(302, "text/html", Some("/oauth2/start?rd=%2F"), ""), 0.5) {
+        match c.handle(
+            &mut ctx,
+            resp(302, "text/html", Some("/oauth2/start?rd=%2F"), ""),
+            0.5,
+        ) {
             Verdict::Fail(e) => assert_eq!(e.code(), ErrorCode::SessionExpired),
             other => panic!("{other:?}"),
         }
@@ -438,9 +555,18 @@ mod tests {
 
     #[test]
     fn lost_sessions_by_auth_type() {
-        let mut ctx = CallContext { version: Some(ApiVersion::V2beta1), ..CallContext::default() };
-        let sign_in = || resp(200, "text/html", None, "<form method=\"GET\" action=\"/oauth2/start\"><input type=hidden name=rd value=/></form>");
-        for (auth, code) in [(AuthKind::Cookies, ErrorCode::SessionExpired), (AuthKind::None, ErrorCode::Unauthenticated), (AuthKind::Bearer, ErrorCode::Unauthenticated)] {
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            ..CallContext::default()
+        };
+        let sign_in = || {
+            resp(200, "text/html", None, "<form method=\"GET\" action=\"/oauth2/start\"><input type=hidden name=rd value=/></form>")
+        };
+        for (auth, code) in [
+            (AuthKind::Cookies, ErrorCode::SessionExpired),
+            (AuthKind::None, ErrorCode::Unauthenticated),
+            (AuthKind::Bearer, ErrorCode::Unauthenticated),
+        ] {
             let mut c = call(auth);
             c.request(&ctx, None).unwrap();
             match c.handle(&mut ctx, sign_in(), 0.5) {
@@ -453,25 +579,50 @@ mod tests {
         }
         let mut c = call(AuthKind::None);
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(401, "application/json", None, r#"{"code":16,"message":"no identity"}"#), 0.5), Verdict::Fail(e) if e.grpc_code() == Some(16)));
+        assert!(
+            matches!(c.handle(&mut ctx, resp(401, "application/json", None, r#"{"code":16,"message":"no identity"}"#), 0.5), Verdict::Fail(e) if e.grpc_code() == Some(16))
+        );
     }
 
     #[test]
     fn a_refused_token_is_refreshed_once() {
-        let mut ctx = CallContext { version: Some(ApiVersion::V2beta1), ..CallContext::default() };
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            ..CallContext::default()
+        };
         let mut c = call(AuthKind::Bearer);
         let req = c.request(&ctx, Some(Secret::new("old"))).unwrap();
         assert_eq!(req.headers.get("authorization"), Some("Bearer old"));
-        let refused = || resp(401, "application/json", None, r#"{"code":16,"message":"token expired"}"#);
-        assert!(matches!(c.handle(&mut ctx, refused(), 0.5), Verdict::RefreshToken));
-        assert!(matches!(c.fresh_token(Some(&Secret::new("new"))), Verdict::Send));
+        let refused = || {
+            resp(
+                401,
+                "application/json",
+                None,
+                r#"{"code":16,"message":"token expired"}"#,
+            )
+        };
+        assert!(matches!(
+            c.handle(&mut ctx, refused(), 0.5),
+            Verdict::RefreshToken
+        ));
+        assert!(matches!(
+            c.fresh_token(Some(&Secret::new("new"))),
+            Verdict::Send
+        ));
         c.request(&ctx, Some(Secret::new("new"))).unwrap();
-        assert!(matches!(c.handle(&mut ctx, refused(), 0.5), Verdict::Fail(e) if e.code() == ErrorCode::Unauthenticated));
+        assert!(
+            matches!(c.handle(&mut ctx, refused(), 0.5), Verdict::Fail(e) if e.code() == ErrorCode::Unauthenticated)
+        );
         // The same token again is not worth a try.
         let mut c = call(AuthKind::Bearer);
         c.request(&ctx, Some(Secret::new("same"))).unwrap();
-        assert!(matches!(c.handle(&mut ctx, refused(), 0.5), Verdict::RefreshToken));
-        assert!(matches!(c.fresh_token(Some(&Secret::new("same"))), Verdict::Fail(e) if e.status() == Some(401)));
+        assert!(matches!(
+            c.handle(&mut ctx, refused(), 0.5),
+            Verdict::RefreshToken
+        ));
+        assert!(
+            matches!(c.fresh_token(Some(&Secret::new("same"))), Verdict::Fail(e) if e.status() == Some(401))
+        );
     }
 
     #[test]
@@ -479,8 +630,18 @@ mod tests {
         // A v2 server: the first JSON answer pins v2beta1, even a KFP 404 for a missing run.
         let mut ctx = CallContext::default();
         let mut c = call(AuthKind::None);
-        assert!(c.request(&ctx, None).unwrap().url.path().ends_with("/apis/v2beta1/runs/r1"));
-        let missing = resp(404, "application/json", None, r#"{"error":"Failed to get run: ResourceNotFoundError: Run r1 not found.","code":5}"#);
+        assert!(c
+            .request(&ctx, None)
+            .unwrap()
+            .url
+            .path()
+            .ends_with("/apis/v2beta1/runs/r1"));
+        let missing = resp(
+            404,
+            "application/json",
+            None,
+            r#"{"error":"Failed to get run: ResourceNotFoundError: Run r1 not found.","code":5}"#,
+        );
         assert!(matches!(c.handle(&mut ctx, missing, 0.5), Verdict::Done(_)));
         assert_eq!(ctx.version, Some(ApiVersion::V2beta1));
 
@@ -488,11 +649,32 @@ mod tests {
         let mut ctx = CallContext::default();
         let mut c = call(AuthKind::None);
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5), Verdict::Send));
-        assert_eq!(c.request(&ctx, None).unwrap().url.path(), "/pipeline/apis/v1beta1/healthz");
-        assert!(matches!(c.handle(&mut ctx, resp(200, "application/json", None, r#"{"tag_name":"2.0.0-alpha.7"}"#), 0.5), Verdict::Send));
+        assert!(matches!(
+            c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5),
+            Verdict::Send
+        ));
+        assert_eq!(
+            c.request(&ctx, None).unwrap().url.path(),
+            "/pipeline/apis/v1beta1/healthz"
+        );
+        assert!(matches!(
+            c.handle(
+                &mut ctx,
+                resp(
+                    200,
+                    "application/json",
+                    None,
+                    r#"{"tag_name":"2.0.0-alpha.7"}"#
+                ),
+                0.5
+            ),
+            Verdict::Send
+        ));
         assert_eq!(ctx.version, Some(ApiVersion::V1beta1));
-        assert_eq!(c.request(&ctx, None).unwrap().url.path(), "/pipeline/apis/v1beta1/runs/r1");
+        assert_eq!(
+            c.request(&ctx, None).unwrap().url.path(),
+            "/pipeline/apis/v1beta1/runs/r1"
+        );
     }
 
     #[test]
@@ -501,12 +683,22 @@ mod tests {
         let mut ctx = CallContext::default();
         let mut c = call(AuthKind::None);
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(200, "text/html", None, "<!doctype html><html>KFP</html>"), 0.5), Verdict::Done(_)));
+        assert!(matches!(
+            c.handle(
+                &mut ctx,
+                resp(200, "text/html", None, "<!doctype html><html>KFP</html>"),
+                0.5
+            ),
+            Verdict::Done(_)
+        ));
         assert_eq!(ctx.version, None);
         // A bare 404 whose v1 healthz does not answer either: the v2 answer is the error.
         let mut c = call(AuthKind::None);
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5), Verdict::Send));
+        assert!(matches!(
+            c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5),
+            Verdict::Send
+        ));
         c.request(&ctx, None).unwrap();
         match c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5) {
             Verdict::Fail(e) => assert_eq!(e.code(), ErrorCode::NotFound),
@@ -518,23 +710,43 @@ mod tests {
     #[test]
     fn healthz_on_a_v1_server_is_answered_by_the_probe() {
         let mut ctx = CallContext::default();
-        let mut c = Call::new(base(), Target::Api(ApiCall::new(&HEALTHZ)), AuthKind::None, RetryPolicy::default());
+        let mut c = Call::new(
+            base(),
+            Target::Api(ApiCall::new(&HEALTHZ)),
+            AuthKind::None,
+            RetryPolicy::default(),
+        );
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5), Verdict::Send));
+        assert!(matches!(
+            c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5),
+            Verdict::Send
+        ));
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(200, "application/json", None, "{}"), 0.5), Verdict::Done(_)));
+        assert!(matches!(
+            c.handle(&mut ctx, resp(200, "application/json", None, "{}"), 0.5),
+            Verdict::Done(_)
+        ));
         assert_eq!(ctx.version, Some(ApiVersion::V1beta1));
     }
 
     #[test]
     fn gets_are_retried_with_backoff_and_then_say_how_many_tries() {
-        let mut ctx = CallContext { version: Some(ApiVersion::V2beta1), ..CallContext::default() };
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            ..CallContext::default()
+        };
         let mut c = call(AuthKind::None);
         c.request(&ctx, None).unwrap();
         let unavailable = || resp(503, "text/plain", None, "upstream connect error");
-        assert!(matches!(c.handle(&mut ctx, unavailable(), 0.0), Verdict::Wait(100)));
+        assert!(matches!(
+            c.handle(&mut ctx, unavailable(), 0.0),
+            Verdict::Wait(100)
+        ));
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, unavailable(), 1.0), Verdict::Wait(400)));
+        assert!(matches!(
+            c.handle(&mut ctx, unavailable(), 1.0),
+            Verdict::Wait(400)
+        ));
         c.request(&ctx, None).unwrap();
         match c.handle(&mut ctx, unavailable(), 0.5) {
             Verdict::Fail(e) => {
@@ -549,53 +761,105 @@ mod tests {
         c.request(&ctx, None).unwrap();
         let mut limited = resp(429, "application/json", None, "{}");
         limited.headers.set("retry-after", "2");
-        assert!(matches!(c.handle(&mut ctx, limited, 0.9), Verdict::Wait(2000)));
+        assert!(matches!(
+            c.handle(&mut ctx, limited, 0.9),
+            Verdict::Wait(2000)
+        ));
         // Network errors too; a 502 answer after them ends the call when tries run out.
         let mut c = call(AuthKind::None);
         c.request(&ctx, None).unwrap();
-        let reset = || Error::Network { url: "u".into(), message: "ECONNRESET".into() };
-        assert!(matches!(c.network_error(reset(), true, 0.5), Verdict::Wait(_)));
+        let reset = || Error::Network {
+            url: "u".into(),
+            message: "ECONNRESET".into(),
+        };
+        assert!(matches!(
+            c.network_error(reset(), true, 0.5),
+            Verdict::Wait(_)
+        ));
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.network_error(Error::Tls { url: "u".into(), message: "CERT".into() }, false, 0.5), Verdict::Fail(e) if e.code() == ErrorCode::TlsError));
+        assert!(
+            matches!(c.network_error(Error::Tls { url: "u".into(), message: "CERT".into() }, false, 0.5), Verdict::Fail(e) if e.code() == ErrorCode::TlsError)
+        );
     }
 
     #[test]
     fn other_methods_are_never_retried() {
-        let mut ctx = CallContext { version: Some(ApiVersion::V2beta1), ..CallContext::default() };
-        let create = ApiCall::new(&CREATE_EXPERIMENT).json(serde_json::json!({"display_name": "x"}));
-        let mut c = Call::new(base(), Target::Api(create), AuthKind::None, RetryPolicy::default());
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            ..CallContext::default()
+        };
+        let create =
+            ApiCall::new(&CREATE_EXPERIMENT).json(serde_json::json!({"display_name": "x"}));
+        let mut c = Call::new(
+            base(),
+            Target::Api(create),
+            AuthKind::None,
+            RetryPolicy::default(),
+        );
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(503, "text/plain", None, "busy"), 0.5), Verdict::Done(r) if r.status == 503));
-        let create = ApiCall::new(&CREATE_EXPERIMENT).json(serde_json::json!({"display_name": "x"}));
-        let mut c = Call::new(base(), Target::Api(create), AuthKind::None, RetryPolicy::default());
+        assert!(
+            matches!(c.handle(&mut ctx, resp(503, "text/plain", None, "busy"), 0.5), Verdict::Done(r) if r.status == 503)
+        );
+        let create =
+            ApiCall::new(&CREATE_EXPERIMENT).json(serde_json::json!({"display_name": "x"}));
+        let mut c = Call::new(
+            base(),
+            Target::Api(create),
+            AuthKind::None,
+            RetryPolicy::default(),
+        );
         c.request(&ctx, None).unwrap();
-        let reset = Error::Network { url: "u".into(), message: "ECONNRESET".into() };
-        assert!(matches!(c.network_error(reset, true, 0.5), Verdict::Fail(e) if !e.to_string().contains("attempts")));
+        let reset = Error::Network {
+            url: "u".into(),
+            message: "ECONNRESET".into(),
+        };
+        assert!(
+            matches!(c.network_error(reset, true, 0.5), Verdict::Fail(e) if !e.to_string().contains("attempts"))
+        );
         // Retries can be turned off.
         let list = Target::Api(ApiCall::new(&LIST_EXPERIMENTS));
         let mut c = Call::new(base(), list, AuthKind::None, RetryPolicy::OFF);
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(503, "text/plain", None, "busy"), 0.5), Verdict::Fail(_)));
+        assert!(matches!(
+            c.handle(&mut ctx, resp(503, "text/plain", None, "busy"), 0.5),
+            Verdict::Fail(_)
+        ));
     }
 
     #[test]
     fn raw_requests_keep_their_path() {
         let mut ctx = CallContext::default();
-        let req = crate::core::kfp::raw(&base(), Method::Get, "/apis/v2beta1/runs", &[], None).unwrap();
-        let mut c = Call::new(base(), Target::Raw(req), AuthKind::None, RetryPolicy::default());
+        let req =
+            crate::core::kfp::raw(&base(), Method::Get, "/apis/v2beta1/runs", &[], None).unwrap();
+        let mut c = Call::new(
+            base(),
+            Target::Raw(req),
+            AuthKind::None,
+            RetryPolicy::default(),
+        );
         c.request(&ctx, None).unwrap();
-        assert!(matches!(c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5), Verdict::Done(_)));
+        assert!(matches!(
+            c.handle(&mut ctx, resp(404, "text/plain", None, NO_ROUTE), 0.5),
+            Verdict::Done(_)
+        ));
         assert_eq!(ctx.version, None);
     }
 
     #[test]
     fn delays() {
-        let p = RetryPolicy { retries: 5, min_delay_ms: 100, max_delay_ms: 1000 };
+        let p = RetryPolicy {
+            retries: 5,
+            min_delay_ms: 100,
+            max_delay_ms: 1000,
+        };
         assert_eq!(p.delay_ms(1, None, 0.0), 50);
         assert_eq!(p.delay_ms(3, None, 1.0), 400);
         assert_eq!(p.delay_ms(10, None, 1.0), 1000);
         assert_eq!(p.delay_ms(40, None, f64::NAN), 750);
         assert_eq!(p.delay_ms(1, Some("30"), 0.0), 1000);
-        assert_eq!(p.delay_ms(1, Some("Wed, 21 Oct 2015 07:28:00 GMT"), 0.0), 50);
+        assert_eq!(
+            p.delay_ms(1, Some("Wed, 21 Oct 2015 07:28:00 GMT"), 0.0),
+            50
+        );
     }
 }

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::core::secret::scrub_keeping;
+use crate::core::secret::SecretSet;
 
 macro_rules! error_codes {
     ($($variant:ident = $code:literal,)*) => {
@@ -88,7 +88,10 @@ impl fmt::Display for CookieRejection {
                 "it is marked Secure (or has a __Secure-/__Host- name) but arrived over plain http",
             ),
             CookieRejection::DomainMismatch { domain } => {
-                write!(f, "its Domain={domain} does not match the host that sent it")
+                write!(
+                    f,
+                    "its Domain={domain} does not match the host that sent it"
+                )
             }
             CookieRejection::InvalidHostPrefix => {
                 f.write_str("its __Host- name requires Path=/ and no Domain attribute")
@@ -103,55 +106,160 @@ impl fmt::Display for CookieRejection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// An option or argument has the wrong type (`TypeError`, `ERR_INVALID_ARG_TYPE`).
-    InvalidArgType { name: String, expected: String, actual: String },
+    InvalidArgType {
+        name: String,
+        expected: String,
+        actual: String,
+    },
     /// An option or argument has the right type but an unusable value.
-    InvalidArgValue { name: String, reason: String },
+    InvalidArgValue {
+        name: String,
+        reason: String,
+    },
     /// Dex rejected the username or password (401 on Dex ≥ 2.36, 200 with an error box before).
-    InvalidCredentials { connector: String, status: u16, url: String },
+    InvalidCredentials {
+        connector: String,
+        status: u16,
+        url: String,
+    },
     /// The Dex connector the caller asked for is not offered by this Dex.
-    UnknownConnector { requested: String, offered: Vec<String> },
+    UnknownConnector {
+        requested: String,
+        offered: Vec<String>,
+    },
     /// The login flow met something it cannot get past.
-    LoginFailed { step: String, url: String, status: Option<u16>, reason: String },
+    LoginFailed {
+        step: String,
+        url: String,
+        status: Option<u16>,
+        reason: String,
+    },
     /// The gateway set a cookie the login needs, and a correct cookie jar must refuse it.
-    CookieRejected { cookie: String, host: String, rejection: CookieRejection, hint: String },
+    CookieRejected {
+        cookie: String,
+        host: String,
+        rejection: CookieRejection,
+        hint: String,
+    },
     /// The login finished on another host name than the one in `apiUrl`.
-    HostMismatch { api_host: String, login_host: String },
+    HostMismatch {
+        api_host: String,
+        login_host: String,
+    },
     /// The redirect chain started on https and would send credentials over plain http.
-    InsecureTransport { url: String },
+    InsecureTransport {
+        url: String,
+    },
     /// The session expired and a new login did not help, or cannot be made (`cookies` auth).
-    SessionExpired { status: Option<u16>, url: String, relogin_possible: bool },
+    SessionExpired {
+        status: Option<u16>,
+        url: String,
+        relogin_possible: bool,
+    },
     /// Any answer from KFP or the gateway outside 2xx.
-    Api { status: u16, url: String, grpc_code: Option<i64>, message: String },
+    Api {
+        status: u16,
+        url: String,
+        grpc_code: Option<i64>,
+        message: String,
+    },
     /// An answer of the wrong shape: HTML or a redirect where JSON was expected, bad JSON.
-    UnexpectedResponse { status: u16, url: String, what: String },
+    UnexpectedResponse {
+        status: u16,
+        url: String,
+        what: String,
+    },
     /// `fetch` rejected: DNS, connection refused, reset.
-    Network { url: String, message: String },
+    Network {
+        url: String,
+        message: String,
+    },
     /// The TLS handshake failed: self-signed or unknown CA, wrong host name, expired.
-    Tls { url: String, message: String },
-    Timeout { url: String, ms: u32 },
-    Aborted { url: String },
+    Tls {
+        url: String,
+        message: String,
+    },
+    Timeout {
+        url: String,
+        ms: u32,
+    },
+    Aborted {
+        url: String,
+    },
     /// The bearer token or service-account token could not be obtained.
-    TokenUnavailable { reason: String },
+    TokenUnavailable {
+        reason: String,
+    },
     /// The option or auth type cannot work on this platform.
-    Unsupported { feature: String, reason: String },
+    Unsupported {
+        feature: String,
+        reason: String,
+    },
     /// An optional npm package the chosen options need is not installed.
-    MissingDependency { package: String, needed_for: String },
+    MissingDependency {
+        package: String,
+        needed_for: String,
+    },
     /// The method has no equivalent in the API version the server speaks.
-    UnsupportedApiVersion { method: String, version: String },
+    UnsupportedApiVersion {
+        method: String,
+        version: String,
+    },
     /// The pipeline package could not be read.
-    InvalidPipeline { reason: String },
+    InvalidPipeline {
+        reason: String,
+    },
     /// An answer was larger than the configured limit.
-    ResponseTooLarge { url: String, limit: u64 },
+    ResponseTooLarge {
+        url: String,
+        limit: u64,
+    },
     /// The gateway answered with its login (a sign-in page, a redirect to Dex) and the client
     /// cannot log in by itself.
-    NotSignedIn { status: u16, url: String, with_token: bool },
+    NotSignedIn {
+        status: u16,
+        url: String,
+        with_token: bool,
+    },
     /// `waitForRunCompletion` / `waitForRunStatus` gave up.
-    WaitTimeout { run_id: String, ms: u64, state: Option<String> },
+    WaitTimeout {
+        run_id: String,
+        ms: u64,
+        state: Option<String>,
+    },
     /// The last error of a request that was tried `attempts` times.
-    Attempts { attempts: u32, last: Box<Error> },
+    Attempts {
+        attempts: u32,
+        last: Box<Error>,
+    },
+}
+
+/// The longest server message an error shows, in characters (see [`Error::shortened`]).
+pub const SHOWN_MESSAGE: usize = 300;
+
+fn shorten(text: &mut String) {
+    if text.chars().count() > SHOWN_MESSAGE {
+        *text = text
+            .chars()
+            .take(SHOWN_MESSAGE - 1)
+            .chain(std::iter::once('…'))
+            .collect();
+    }
 }
 
 impl Error {
+    /// The error with the server's message cut to [`SHOWN_MESSAGE`] characters; applied after
+    /// [`Error::scrubbed_with`].
+    #[must_use]
+    pub fn shortened(mut self) -> Self {
+        match &mut self {
+            Error::Api { message, .. } => shorten(message),
+            Error::Attempts { last, .. } => **last = (**last).clone().shortened(),
+            _ => {}
+        }
+        self
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::InvalidArgType { .. } => ErrorCode::InvalidArgType,
@@ -215,13 +323,25 @@ impl Error {
     /// servers (see [`crate::core::secret::scrub`]). The binding applies it to every error it
     /// hands to JS, with the client's password, token and cookie values.
     #[must_use]
-    pub fn scrubbed(mut self, secrets: &[&str], keep: &[&str]) -> Self {
-        if secrets.is_empty() {
+    pub fn scrubbed(self, secrets: &[&str], keep: &[&str]) -> Self {
+        let mut set = SecretSet::new();
+        secrets.iter().for_each(|s| set.add(s));
+        keep.iter().for_each(|k| set.keep(k));
+        self.scrubbed_with(&set)
+    }
+
+    /// The same error with every secret of `set` removed from the full text of every field, in
+    /// every encoding the set knows, before any message is cut to length.
+    #[must_use]
+    pub fn scrubbed_with(mut self, set: &SecretSet) -> Self {
+        if set.is_empty() {
             return self;
         }
-        let clean = |s: &mut String| *s = scrub_keeping(s, secrets, keep);
+        let clean = |s: &mut String| *s = set.scrub(s);
         match &mut self {
-            Error::InvalidArgValue { reason, .. } | Error::TokenUnavailable { reason } => clean(reason),
+            Error::InvalidArgValue { reason, .. } | Error::TokenUnavailable { reason } => {
+                clean(reason)
+            }
             Error::LoginFailed { reason, url, .. } => {
                 clean(reason);
                 clean(url);
@@ -238,17 +358,26 @@ impl Error {
                 clean(message);
                 clean(url);
             }
-            Error::InvalidCredentials { url, .. } | Error::InsecureTransport { url } | Error::SessionExpired { url, .. } => clean(url),
+            Error::InvalidCredentials { url, .. }
+            | Error::InsecureTransport { url }
+            | Error::SessionExpired { url, .. } => clean(url),
             Error::InvalidPipeline { reason } => clean(reason),
             Error::NotSignedIn { url, .. } => clean(url),
-            Error::ResponseTooLarge { url, .. } | Error::Timeout { url, .. } | Error::Aborted { url } => clean(url),
-            Error::Attempts { last, .. } => *last = Box::new((**last).clone().scrubbed(secrets, keep)),
+            Error::ResponseTooLarge { url, .. }
+            | Error::Timeout { url, .. }
+            | Error::Aborted { url } => clean(url),
+            Error::Attempts { last, .. } => **last = (**last).clone().scrubbed_with(set),
             _ => {}
         }
         self
     }
 
-    pub fn login_failed(step: &str, url: &str, status: Option<u16>, reason: impl Into<String>) -> Self {
+    pub fn login_failed(
+        step: &str,
+        url: &str,
+        status: Option<u16>,
+        reason: impl Into<String>,
+    ) -> Self {
         Error::LoginFailed {
             step: step.to_owned(),
             url: url.to_owned(),
@@ -403,7 +532,12 @@ mod tests {
 
     #[test]
     fn api_status_maps_to_code() {
-        let err = |status| Error::Api { status, url: "u".into(), grpc_code: None, message: String::new() };
+        let err = |status| Error::Api {
+            status,
+            url: "u".into(),
+            grpc_code: None,
+            message: String::new(),
+        };
         assert_eq!(err(403).code(), ErrorCode::PermissionDenied);
         assert_eq!(err(409).code(), ErrorCode::Conflict);
         assert_eq!(err(503).code(), ErrorCode::ServerError);
@@ -413,13 +547,44 @@ mod tests {
 
     #[test]
     fn scrubbed_removes_echoed_secrets() {
-        let e = Error::Api { status: 400, url: "u".into(), grpc_code: Some(3), message: "bad cookie _oauth2=c2VjcmV0|1|sig".into() };
-        assert_eq!(e.scrubbed(&["c2VjcmV0|1|sig"], &[]).to_string(), "KFP answered HTTP 400 for u (gRPC code 3): bad cookie _oauth2=[redacted]");
+        let e = Error::Api {
+            status: 400,
+            url: "u".into(),
+            grpc_code: Some(3),
+            message: "bad cookie _oauth2=c2VjcmV0|1|sig".into(),
+        };
+        assert_eq!(
+            e.scrubbed(&["c2VjcmV0|1|sig"], &[]).to_string(),
+            "KFP answered HTTP 400 for u (gRPC code 3): bad cookie _oauth2=[redacted]"
+        );
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_before_messages_are_cut() {
+        let token = "tok_0123456789abcdefghijklmnopqrstuvwxyz";
+        let message = format!("{}{token} and more", "x".repeat(290));
+        let e = Error::Api {
+            status: 400,
+            url: "u".into(),
+            grpc_code: None,
+            message,
+        };
+        let mut set = SecretSet::new();
+        set.add(token);
+        let shown = e.scrubbed_with(&set).shortened().to_string();
+        assert!(!shown.contains("tok_0123"), "{shown}");
+        assert!(
+            shown.contains("[redacted]") || shown.ends_with('…'),
+            "{shown}"
+        );
     }
 
     #[test]
     fn unknown_connector_lists_offered() {
-        let e = Error::UnknownConnector { requested: "ldap".into(), offered: vec!["local".into(), "github".into()] };
+        let e = Error::UnknownConnector {
+            requested: "ldap".into(),
+            offered: vec!["local".into(), "github".into()],
+        };
         assert!(e.to_string().contains("local, github"));
     }
 }

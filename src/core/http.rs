@@ -43,10 +43,17 @@ impl Method {
 }
 
 /// Header names whose values are secrets: never printed.
-const SENSITIVE_HEADERS: [&str; 4] = ["cookie", "authorization", "set-cookie", "proxy-authorization"];
+const SENSITIVE_HEADERS: [&str; 4] = [
+    "cookie",
+    "authorization",
+    "set-cookie",
+    "proxy-authorization",
+];
 
 fn is_sensitive(name: &str) -> bool {
-    SENSITIVE_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s))
+    SENSITIVE_HEADERS
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s))
 }
 
 /// An ordered list of headers with case-insensitive lookup. Names are stored lowercased.
@@ -126,7 +133,12 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn get(url: Url) -> Self {
-        HttpRequest { method: Method::Get, url, headers: Headers::new(), body: None }
+        HttpRequest {
+            method: Method::Get,
+            url,
+            headers: Headers::new(),
+            body: None,
+        }
     }
 
     /// A `POST` with an `application/x-www-form-urlencoded` body built from `fields`.
@@ -136,7 +148,12 @@ impl HttpRequest {
             .finish();
         let mut headers = Headers::new();
         headers.set("content-type", "application/x-www-form-urlencoded");
-        HttpRequest { method: Method::Post, url, headers, body: Some(body.into_bytes()) }
+        HttpRequest {
+            method: Method::Post,
+            url,
+            headers,
+            body: Some(body.into_bytes()),
+        }
     }
 
     /// A request with a JSON body (or none) and `Accept: application/json`.
@@ -147,14 +164,21 @@ impl HttpRequest {
             headers.set("content-type", "application/json");
             value.to_string().into_bytes()
         });
-        HttpRequest { method, url, headers, body }
+        HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+        }
     }
 
     /// A `POST` with a `multipart/form-data` body holding one file part (the KFP upload
     /// endpoints' `uploadfile`, REPORT §2.2), and `Accept: application/json`. The boundary is
     /// derived from the content and checked not to occur in it.
     pub fn multipart(url: Url, field: &str, filename: &str, content: &[u8]) -> Self {
-        let mut seed = content.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+        let mut seed = content.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+        });
         let boundary = loop {
             let candidate = format!("kfp-wasm-{seed:016x}");
             if !contains(content, candidate.as_bytes()) {
@@ -176,8 +200,16 @@ impl HttpRequest {
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let mut headers = Headers::new();
         headers.set("accept", "application/json");
-        headers.set("content-type", format!("multipart/form-data; boundary={boundary}"));
-        HttpRequest { method: Method::Post, url, headers, body: Some(body) }
+        headers.set(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        HttpRequest {
+            method: Method::Post,
+            url,
+            headers,
+            body: Some(body),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -192,7 +224,10 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &redact_url(&self.url))
             .field("headers", &self.headers)
-            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())))
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
             .finish()
     }
 }
@@ -264,15 +299,25 @@ impl fmt::Debug for HttpResponse {
             .field("url", &redact_url(&self.url))
             .field("status", &self.status)
             .field("headers", &self.headers)
-            .field("set_cookies", &format!("<{} redacted>", self.set_cookies.len()))
+            .field(
+                "set_cookies",
+                &format!("<{} redacted>", self.set_cookies.len()),
+            )
             .field("body", &format!("<{} bytes>", self.body.len()))
             .finish()
     }
 }
 
 /// Query parameters that carry one-time secrets in the login flow (auth codes, PKCE, state).
-const SECRET_QUERY_KEYS: [&str; 7] =
-    ["code", "state", "code_challenge", "nonce", "hmac", "req", "token"];
+const SECRET_QUERY_KEYS: [&str; 7] = [
+    "code",
+    "state",
+    "code_challenge",
+    "nonce",
+    "hmac",
+    "req",
+    "token",
+];
 
 /// A URL for messages and logs: user info removed and secret-bearing query values replaced.
 pub fn redact_url(url: &Url) -> String {
@@ -286,7 +331,14 @@ pub fn redact_url(url: &Url) -> String {
                 let hide = SECRET_QUERY_KEYS.iter().any(|s| k.eq_ignore_ascii_case(s))
                     || k.to_ascii_lowercase().contains("token")
                     || k.to_ascii_lowercase().contains("password");
-                (k.into_owned(), if hide { "[redacted]".to_owned() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if hide {
+                        "[redacted]".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
             })
             .collect();
         clean.query_pairs_mut().clear().extend_pairs(pairs);
@@ -319,7 +371,12 @@ mod tests {
 
     #[test]
     fn multipart_body() {
-        let req = HttpRequest::multipart(url("https://h/apis/v2beta1/pipelines/upload?name=p"), "uploadfile", "pipeline.yaml", b"a: 1\n");
+        let req = HttpRequest::multipart(
+            url("https://h/apis/v2beta1/pipelines/upload?name=p"),
+            "uploadfile",
+            "pipeline.yaml",
+            b"a: 1\n",
+        );
         let ct = req.headers.get("content-type").unwrap().to_owned();
         let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
         let body = String::from_utf8(req.body.unwrap()).unwrap();
@@ -330,7 +387,14 @@ mod tests {
         // The boundary never occurs in the file, even a file made of boundaries.
         let content = format!("{boundary}\r\n--{boundary}--");
         let again = HttpRequest::multipart(url("https://h/u"), "f", "n", content.as_bytes());
-        let b2 = again.headers.get("content-type").unwrap().rsplit('=').next().unwrap().to_owned();
+        let b2 = again
+            .headers
+            .get("content-type")
+            .unwrap()
+            .rsplit('=')
+            .next()
+            .unwrap()
+            .to_owned();
         assert!(!content.contains(&b2));
     }
 
@@ -344,7 +408,10 @@ mod tests {
             body: vec![],
         };
         resp.headers.set("Location", "/dex/auth/local?x=1");
-        assert_eq!(resp.location().unwrap().as_str(), "http://h:8080/dex/auth/local?x=1");
+        assert_eq!(
+            resp.location().unwrap().as_str(),
+            "http://h:8080/dex/auth/local?x=1"
+        );
         resp.headers.set("location", "https://other/cb");
         assert_eq!(resp.location().unwrap().as_str(), "https://other/cb");
     }
@@ -359,7 +426,8 @@ mod tests {
             body: b"  <!DOCTYPE html><html></html>".to_vec(),
         };
         assert!(resp.is_html());
-        resp.headers.set("Content-Type", "application/json; charset=utf-8");
+        resp.headers
+            .set("Content-Type", "application/json; charset=utf-8");
         assert!(resp.is_json());
         assert!(!resp.is_html());
     }

@@ -18,11 +18,19 @@ pub const SA_TOKEN_PATH_ENV: &str = "KF_PIPELINES_SA_TOKEN_PATH";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     None,
-    Dex { username: String, password: Secret, connector: String },
-    ServiceAccountToken { path: String },
+    Dex {
+        username: String,
+        password: Secret,
+        connector: String,
+    },
+    ServiceAccountToken {
+        path: String,
+    },
     /// The token itself (a string or a function) stays in the binding.
     Bearer,
-    Cookies { cookies: Secret },
+    Cookies {
+        cookies: Secret,
+    },
 }
 
 impl Auth {
@@ -65,22 +73,44 @@ pub struct ClientOptions {
 ///
 /// # Errors
 /// `InvalidArgValue` naming `retry.retries`, `retry.minDelayMs` or `retry.maxDelayMs`.
-pub fn check_retry(retries: Option<f64>, min_delay_ms: Option<f64>, max_delay_ms: Option<f64>) -> Result<RetryPolicy> {
+pub fn check_retry(
+    retries: Option<f64>,
+    min_delay_ms: Option<f64>,
+    max_delay_ms: Option<f64>,
+) -> Result<RetryPolicy> {
     let defaults = RetryPolicy::default();
     let whole = |name: &str, v: Option<f64>, max: f64, default: u32| -> Result<u32> {
         match v {
             None => Ok(default),
             Some(n) if n.is_finite() && n >= 0.0 && n <= max && n.fract() == 0.0 => Ok(n as u32),
-            Some(_) => Err(invalid(name, format!("it must be a whole number from 0 to {max}"))),
+            Some(_) => Err(invalid(
+                name,
+                format!("it must be a whole number from 0 to {max}"),
+            )),
         }
     };
     let policy = RetryPolicy {
         retries: whole("retry.retries", retries, 10.0, defaults.retries)?,
-        min_delay_ms: whole("retry.minDelayMs", min_delay_ms, 60_000.0, defaults.min_delay_ms)?,
-        max_delay_ms: whole("retry.maxDelayMs", max_delay_ms, 60_000.0, defaults.max_delay_ms.max(min_delay_ms.unwrap_or(0.0) as u32))?,
+        min_delay_ms: whole(
+            "retry.minDelayMs",
+            min_delay_ms,
+            60_000.0,
+            defaults.min_delay_ms,
+        )?,
+        max_delay_ms: whole(
+            "retry.maxDelayMs",
+            max_delay_ms,
+            60_000.0,
+            defaults
+                .max_delay_ms
+                .max(min_delay_ms.unwrap_or(0.0) as u32),
+        )?,
     };
     if policy.min_delay_ms > policy.max_delay_ms {
-        return Err(invalid("retry.minDelayMs", "it must not be above retry.maxDelayMs"));
+        return Err(invalid(
+            "retry.minDelayMs",
+            "it must not be above retry.maxDelayMs",
+        ));
     }
     Ok(policy)
 }
@@ -91,13 +121,19 @@ pub fn check_retry(retries: Option<f64>, min_delay_ms: Option<f64>, max_delay_ms
 /// `InvalidArgValue` for `maxResponseBytes`.
 pub fn check_max_bytes(n: f64) -> Result<u32> {
     if !(n.is_finite() && n.fract() == 0.0 && (1024.0..=f64::from(i32::MAX)).contains(&n)) {
-        return Err(invalid("maxResponseBytes", "it must be a whole number of bytes from 1024 to 2147483647"));
+        return Err(invalid(
+            "maxResponseBytes",
+            "it must be a whole number of bytes from 1024 to 2147483647",
+        ));
     }
     Ok(n as u32)
 }
 
 fn invalid(name: &str, reason: impl Into<String>) -> Error {
-    Error::InvalidArgValue { name: name.to_owned(), reason: reason.into() }
+    Error::InvalidArgValue {
+        name: name.to_owned(),
+        reason: reason.into(),
+    }
 }
 
 /// A Dex connector id: non-empty, and usable as one URL path segment.
@@ -107,10 +143,19 @@ fn invalid(name: &str, reason: impl Into<String>) -> Error {
 pub fn check_connector(id: &str) -> Result<String> {
     let id = id.trim();
     if id.is_empty() {
-        return Err(invalid("auth.connector", "it must not be empty (\"local\" for Dex's static users, \"ldap\" for LDAP)"));
+        return Err(invalid(
+            "auth.connector",
+            "it must not be empty (\"local\" for Dex's static users, \"ldap\" for LDAP)",
+        ));
     }
-    if id.chars().any(|c| matches!(c, '/' | '?' | '#' | '%') || c.is_whitespace() || c.is_control()) {
-        return Err(invalid("auth.connector", "a connector id has no '/', '?', '#', '%' or spaces"));
+    if id
+        .chars()
+        .any(|c| matches!(c, '/' | '?' | '#' | '%') || c.is_whitespace() || c.is_control())
+    {
+        return Err(invalid(
+            "auth.connector",
+            "a connector id has no '/', '?', '#', '%' or spaces",
+        ));
     }
     Ok(id.to_owned())
 }
@@ -132,7 +177,13 @@ pub fn check_username(name: &str) -> Result<String> {
 /// `InvalidArgValue` for `timeoutMs`.
 pub fn check_timeout(ms: f64) -> Result<u32> {
     if !ms.is_finite() || ms < 1.0 || ms > f64::from(i32::MAX) || ms.fract() != 0.0 {
-        return Err(invalid("timeoutMs", format!("it must be a whole number of milliseconds from 1 to {}", i32::MAX)));
+        return Err(invalid(
+            "timeoutMs",
+            format!(
+                "it must be a whole number of milliseconds from 1 to {}",
+                i32::MAX
+            ),
+        ));
     }
     // In range and whole, checked above.
     Ok(ms as u32)
@@ -170,7 +221,10 @@ pub fn check_api_version(v: &str) -> Result<Option<ApiVersion>> {
         "auto" => Ok(None),
         "v2beta1" => Ok(Some(ApiVersion::V2beta1)),
         "v1beta1" => Ok(Some(ApiVersion::V1beta1)),
-        _ => Err(invalid("apiVersion", "it must be \"auto\", \"v2beta1\" or \"v1beta1\"")),
+        _ => Err(invalid(
+            "apiVersion",
+            "it must be \"auto\", \"v2beta1\" or \"v1beta1\"",
+        )),
     }
 }
 
@@ -183,12 +237,23 @@ pub fn check_api_version(v: &str) -> Result<Option<ApiVersion>> {
 /// `InvalidArgValue` for `headers`.
 pub fn check_header(auth: &Auth, name: &str, value: &str) -> Result<(String, String)> {
     let valid_name = !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if !valid_name {
-        return Err(invalid("headers", format!("\"{}\" is not a valid header name", name.chars().take(40).collect::<String>())));
+        return Err(invalid(
+            "headers",
+            format!(
+                "\"{}\" is not a valid header name",
+                name.chars().take(40).collect::<String>()
+            ),
+        ));
     }
     if value.contains(['\r', '\n', '\0']) {
-        return Err(invalid("headers", format!("the value of \"{name}\" contains a line break")));
+        return Err(invalid(
+            "headers",
+            format!("the value of \"{name}\" contains a line break"),
+        ));
     }
     let lower = name.to_ascii_lowercase();
     if lower == "cookie" {
@@ -208,15 +273,29 @@ pub fn check_header(auth: &Auth, name: &str, value: &str) -> Result<(String, Str
 /// # Errors
 /// `InvalidArgValue` for `auth.cookies`.
 pub fn check_cookie_string(cookies: &str) -> Result<Secret> {
-    let pairs: Vec<&str> = cookies.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
+    let pairs: Vec<&str> = cookies
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     if pairs.is_empty() {
-        return Err(invalid("auth.cookies", "it must hold at least one name=value pair"));
+        return Err(invalid(
+            "auth.cookies",
+            "it must hold at least one name=value pair",
+        ));
     }
-    if let Some(position) = pairs.iter().position(|p| !p.contains('=') || p.starts_with('=')) {
+    if let Some(position) = pairs
+        .iter()
+        .position(|p| !p.contains('=') || p.starts_with('='))
+    {
         // Name the position, never the text: a value pasted without its name is a secret.
         return Err(invalid(
             "auth.cookies",
-            format!("pair {} of {} is not name=value (expected \"name=value; name2=value2\")", position + 1, pairs.len()),
+            format!(
+                "pair {} of {} is not name=value (expected \"name=value; name2=value2\")",
+                position + 1,
+                pairs.len()
+            ),
         ));
     }
     Ok(Secret::new(cookies))
@@ -239,7 +318,11 @@ mod tests {
     fn connectors() {
         assert_eq!(check_connector(" ldap ").unwrap(), "ldap");
         for bad in ["", " ", "a/b", "a?b", "a b"] {
-            assert_eq!(check_connector(bad).unwrap_err().code(), ErrorCode::InvalidArgValue, "{bad}");
+            assert_eq!(
+                check_connector(bad).unwrap_err().code(),
+                ErrorCode::InvalidArgValue,
+                "{bad}"
+            );
         }
     }
 
@@ -253,8 +336,15 @@ mod tests {
 
     #[test]
     fn headers() {
-        let dex = Auth::Dex { username: "u".into(), password: Secret::new("p"), connector: "local".into() };
-        assert_eq!(check_header(&Auth::None, "X-Team", "a").unwrap(), ("x-team".into(), "a".into()));
+        let dex = Auth::Dex {
+            username: "u".into(),
+            password: Secret::new("p"),
+            connector: "local".into(),
+        };
+        assert_eq!(
+            check_header(&Auth::None, "X-Team", "a").unwrap(),
+            ("x-team".into(), "a".into())
+        );
         assert!(check_header(&Auth::None, "Authorization", "Bearer x").is_ok());
         assert!(check_header(&dex, "Authorization", "Bearer x").is_err());
         assert!(check_header(&Auth::Bearer, "authorization", "x").is_err());
@@ -268,7 +358,10 @@ mod tests {
         assert!(check_cookie_string("authservice_session=abc; other=1").is_ok());
         let err = check_cookie_string("oops; a=b").unwrap_err();
         assert!(err.to_string().contains("pair 1 of 2"));
-        assert!(!err.to_string().contains("oops"), "a bare value is never echoed");
+        assert!(
+            !err.to_string().contains("oops"),
+            "a bare value is never echoed"
+        );
         assert!(check_cookie_string(" ; ").is_err());
         // the value is never echoed
         let err = check_cookie_string("=secretvalue").unwrap_err();
@@ -277,10 +370,16 @@ mod tests {
 
     #[test]
     fn retry_and_limits() {
-        assert_eq!(check_retry(None, None, None).unwrap(), RetryPolicy::default());
+        assert_eq!(
+            check_retry(None, None, None).unwrap(),
+            RetryPolicy::default()
+        );
         assert_eq!(check_retry(Some(0.0), None, None).unwrap().retries, 0);
         let p = check_retry(Some(3.0), Some(10_000.0), None).unwrap();
-        assert_eq!((p.retries, p.min_delay_ms, p.max_delay_ms), (3, 10_000, 10_000));
+        assert_eq!(
+            (p.retries, p.min_delay_ms, p.max_delay_ms),
+            (3, 10_000, 10_000)
+        );
         assert!(check_retry(Some(-1.0), None, None).is_err());
         assert!(check_retry(Some(1.5), None, None).is_err());
         assert!(check_retry(None, Some(500.0), Some(100.0)).is_err());
@@ -291,7 +390,10 @@ mod tests {
     #[test]
     fn misc() {
         assert_eq!(check_api_version("auto").unwrap(), None);
-        assert_eq!(check_api_version("v1beta1").unwrap(), Some(ApiVersion::V1beta1));
+        assert_eq!(
+            check_api_version("v1beta1").unwrap(),
+            Some(ApiVersion::V1beta1)
+        );
         assert!(check_api_version("v2").is_err());
         assert!(check_ca_cert("nope").is_err());
         assert!(check_namespace("namespace", " ").is_err());

@@ -33,7 +33,11 @@ fn type_name(v: &JsValue) -> String {
 }
 
 fn string_arg(v: &JsValue, name: &str) -> Result<String, Error> {
-    v.as_string().ok_or_else(|| Error::InvalidArgType { name: name.into(), expected: "of type string".into(), actual: type_name(v) })
+    v.as_string().ok_or_else(|| Error::InvalidArgType {
+        name: name.into(),
+        expected: "of type string".into(),
+        actual: type_name(v),
+    })
 }
 
 fn list_params(bag: &Bag) -> Result<ListParams, Error> {
@@ -62,17 +66,53 @@ async fn package_bytes(v: &JsValue, name: &str) -> CallResult<Vec<u8>> {
     if v.is_instance_of::<js_sys::ArrayBuffer>() {
         return Ok(Uint8Array::new(v).to_vec());
     }
-    let array_buffer = if v.is_object() { Reflect::get(v, &"arrayBuffer".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) } else { None };
+    let array_buffer = if v.is_object() {
+        Reflect::get(v, &"arrayBuffer".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+    } else {
+        None
+    };
     if let Some(f) = array_buffer {
-        let size = Reflect::get(v, &"size".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
+        let size = Reflect::get(v, &"size".into())
+            .ok()
+            .and_then(|s| s.as_f64())
+            .unwrap_or(0.0);
         if size > kfp::package::MAX_PACKAGE_BYTES as f64 {
-            return Err(Error::InvalidPipeline { reason: format!("it is {size} bytes; the limit is {}", kfp::package::MAX_PACKAGE_BYTES) }.into());
+            return Err(Error::InvalidPipeline {
+                reason: format!(
+                    "it is {size} bytes; the limit is {}",
+                    kfp::package::MAX_PACKAGE_BYTES
+                ),
+            }
+            .into());
         }
-        let pending = f.call0(v).map_err(|e| Fail::with_cause(Error::InvalidPipeline { reason: "reading the Blob failed".into() }, e))?;
-        let buffer = JsFuture::from(Promise::resolve(&pending)).await.map_err(|e| Fail::with_cause(Error::InvalidPipeline { reason: "reading the Blob failed".into() }, e))?;
+        let pending = f.call0(v).map_err(|e| {
+            Fail::with_cause(
+                Error::InvalidPipeline {
+                    reason: "reading the Blob failed".into(),
+                },
+                e,
+            )
+        })?;
+        let buffer = JsFuture::from(Promise::resolve(&pending))
+            .await
+            .map_err(|e| {
+                Fail::with_cause(
+                    Error::InvalidPipeline {
+                        reason: "reading the Blob failed".into(),
+                    },
+                    e,
+                )
+            })?;
         return Ok(Uint8Array::new(&buffer).to_vec());
     }
-    Err(Error::InvalidArgType { name: name.into(), expected: "a string (YAML or JSON), a Uint8Array, an ArrayBuffer or a Blob".into(), actual: type_name(v) }.into())
+    Err(Error::InvalidArgType {
+        name: name.into(),
+        expected: "a string (YAML or JSON), a Uint8Array, an ArrayBuffer or a Blob".into(),
+        actual: type_name(v),
+    }
+    .into())
 }
 
 /// `Date` or RFC 3339 text.
@@ -83,47 +123,97 @@ fn time_arg(bag: &Bag, key: &str) -> Result<Option<String>, Error> {
     }
     if let Some(date) = v.dyn_ref::<js_sys::Date>() {
         if date.get_time().is_nan() {
-            return Err(Error::InvalidArgValue { name: key.into(), reason: "it is an invalid Date".into() });
+            return Err(Error::InvalidArgValue {
+                name: key.into(),
+                reason: "it is an invalid Date".into(),
+            });
         }
         return Ok(date.to_iso_string().as_string());
     }
-    v.as_string().map(Some).ok_or_else(|| Error::InvalidArgType { name: key.into(), expected: "a Date or an RFC 3339 string".into(), actual: type_name(&v) })
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| Error::InvalidArgType {
+            name: key.into(),
+            expected: "a Date or an RFC 3339 string".into(),
+            actual: type_name(&v),
+        })
 }
 
 fn params_map(bag: &Bag, key: &str) -> Result<Option<Map<String, Value>>, Error> {
     match bag.json(key)? {
         None => Ok(None),
         Some(Value::Object(map)) => Ok(Some(map)),
-        Some(_) => Err(Error::InvalidArgType { name: key.into(), expected: "an object of parameter values".into(), actual: "another JSON value".into() }),
+        Some(_) => Err(Error::InvalidArgType {
+            name: key.into(),
+            expected: "an object of parameter values".into(),
+            actual: "another JSON value".into(),
+        }),
     }
 }
 
 impl Inner {
     /// The only item a name filter finds: `Ok(None)` for none, an error for several.
-    async fn find_one(self: &Rc<Self>, endpoint: &'static Endpoint, name: &str, namespace: Option<String>, signal: Option<&JsValue>) -> CallResult<Option<JsValue>> {
-        let params = ListParams { namespace, filter: Some(name_filter(name)), page_size: Some(2), ..ListParams::default() };
-        let page = self.call(ApiCall::new(endpoint).list(params), signal).await?;
+    async fn find_one(
+        self: &Rc<Self>,
+        endpoint: &'static Endpoint,
+        name: &str,
+        namespace: Option<String>,
+        signal: Option<&JsValue>,
+    ) -> CallResult<Option<JsValue>> {
+        let params = ListParams {
+            namespace,
+            filter: Some(name_filter(name)),
+            page_size: Some(2),
+            ..ListParams::default()
+        };
+        let page = self
+            .call(ApiCall::new(endpoint).list(params), signal)
+            .await?;
         let key = endpoint.resource.list_key(kfp::ApiVersion::V2beta1);
         let items = Array::from(&Reflect::get(&page, &key.into()).unwrap_or(JsValue::UNDEFINED));
         match items.length() {
             0 => Ok(None),
             1 => Ok(Some(items.get(0))),
-            _ => Err(Error::InvalidArgValue { name: "name".into(), reason: format!("{} objects are named \"{name}\"; use the id", items.length()) }.into()),
+            _ => Err(Error::InvalidArgValue {
+                name: "name".into(),
+                reason: format!(
+                    "{} objects are named \"{name}\"; use the id",
+                    items.length()
+                ),
+            }
+            .into()),
         }
     }
 
     fn not_found(&self, what: &str, name: &str) -> Fail {
-        Error::Api { status: 404, url: redact_url(self.options.api.url()), grpc_code: Some(5), message: format!("no {what} is named \"{name}\"") }.into()
+        Error::Api {
+            status: 404,
+            url: redact_url(self.options.api.url()),
+            grpc_code: Some(5),
+            message: format!("no {what} is named \"{name}\""),
+        }
+        .into()
     }
 
     /// The experiment named `name` in `namespace`, created when missing (as `kfp.Client` does).
-    async fn ensure_experiment(self: &Rc<Self>, name: &str, namespace: Option<String>, signal: Option<&JsValue>) -> CallResult<String> {
+    async fn ensure_experiment(
+        self: &Rc<Self>,
+        name: &str,
+        namespace: Option<String>,
+        signal: Option<&JsValue>,
+    ) -> CallResult<String> {
         for _ in 0..2 {
-            if let Some(found) = self.find_one(&ep::LIST_EXPERIMENTS, name, namespace.clone(), signal).await? {
+            if let Some(found) = self
+                .find_one(&ep::LIST_EXPERIMENTS, name, namespace.clone(), signal)
+                .await?
+            {
                 return Ok(field(&found, "experiment_id"));
             }
             let body = bodies::experiment(name, None, namespace.as_deref())?;
-            match self.call(ApiCall::new(&ep::CREATE_EXPERIMENT).json(body), signal).await {
+            match self
+                .call(ApiCall::new(&ep::CREATE_EXPERIMENT).json(body), signal)
+                .await
+            {
                 Ok(created) => return Ok(field(&created, "experiment_id")),
                 // Created by someone else meanwhile: look again.
                 Err(Fail::Core(e, _)) if e.status() == Some(409) => continue,
@@ -133,13 +223,24 @@ impl Inner {
         Err(self.not_found("experiment", name))
     }
 
-    async fn pipeline_id_by_name(self: &Rc<Self>, name: &str, namespace: Option<String>, signal: Option<&JsValue>) -> CallResult<Option<String>> {
-        Ok(self.find_one(&ep::LIST_PIPELINES, name, namespace, signal).await?.map(|p| field(&p, "pipeline_id")))
+    async fn pipeline_id_by_name(
+        self: &Rc<Self>,
+        name: &str,
+        namespace: Option<String>,
+        signal: Option<&JsValue>,
+    ) -> CallResult<Option<String>> {
+        Ok(self
+            .find_one(&ep::LIST_PIPELINES, name, namespace, signal)
+            .await?
+            .map(|p| field(&p, "pipeline_id")))
     }
 }
 
 fn field(obj: &JsValue, key: &str) -> String {
-    Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    Reflect::get(obj, &key.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// The parts of a run's options that `runPipeline`, `createRecurringRun` and
@@ -152,8 +253,16 @@ struct RunArgs {
 
 fn run_args(bag: &Bag, display_name: String, params_key: &str) -> Result<RunArgs, Error> {
     let pipeline = match bag.string("pipelineId")? {
-        Some(pipeline_id) => Some(PipelineSource::Version { pipeline_id, version_id: bag.string("versionId")? }),
-        None if bag.string("versionId")?.is_some() => return Err(Error::InvalidArgValue { name: "versionId".into(), reason: "it needs pipelineId too".into() }),
+        Some(pipeline_id) => Some(PipelineSource::Version {
+            pipeline_id,
+            version_id: bag.string("versionId")?,
+        }),
+        None if bag.string("versionId")?.is_some() => {
+            return Err(Error::InvalidArgValue {
+                name: "versionId".into(),
+                reason: "it needs pipelineId too".into(),
+            })
+        }
         None => None,
     };
     Ok(RunArgs {
@@ -172,12 +281,20 @@ fn run_args(bag: &Bag, display_name: String, params_key: &str) -> Result<RunArgs
 }
 
 /// Reads an embedded package into `spec` when one was given.
-async fn embed(args: &mut RunArgs, package: &JsValue, name: &str) -> CallResult<Option<PipelinePackage>> {
+async fn embed(
+    args: &mut RunArgs,
+    package: &JsValue,
+    name: &str,
+) -> CallResult<Option<PipelinePackage>> {
     if package.is_undefined() || package.is_null() {
         return Ok(None);
     }
     if args.spec.pipeline.is_some() {
-        return Err(Error::InvalidArgValue { name: name.into(), reason: "pass a pipeline package or pipelineId, not both".into() }.into());
+        return Err(Error::InvalidArgValue {
+            name: name.into(),
+            reason: "pass a pipeline package or pipelineId, not both".into(),
+        }
+        .into());
     }
     let mut parsed = PipelinePackage::parse(&package_bytes(package, name).await?)?;
     if let Some(enable) = args.enable_caching {
@@ -296,7 +413,11 @@ impl KfpClient {
     pub fn healthz(&self, options: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
         let signal = Bag::new(&options, "options").and_then(|b| b.signal("signal"));
-        guarded(&self.inner, async move { inner.call(ApiCall::new(&ep::HEALTHZ), signal?.as_ref()).await })
+        guarded(&self.inner, async move {
+            inner
+                .call(ApiCall::new(&ep::HEALTHZ), signal?.as_ref())
+                .await
+        })
     }
 
     /// `POST /apis/v2beta1/experiments` in `options.namespace` (or the client's).
@@ -306,48 +427,105 @@ impl KfpClient {
         let args = (|| {
             let name = string_arg(&name, "name")?;
             let bag = Bag::new(&options, "options")?;
-            Ok::<_, Error>((name, bag.string("description")?, bag.string("namespace")?, bag.signal("signal")?))
+            Ok::<_, Error>((
+                name,
+                bag.string("description")?,
+                bag.string("namespace")?,
+                bag.signal("signal")?,
+            ))
         })();
         guarded(&self.inner, async move {
             let (name, description, namespace, signal) = args?;
-            let body = bodies::experiment(&name, description.as_deref(), inner.namespace(namespace).as_deref())?;
-            inner.call(ApiCall::new(&ep::CREATE_EXPERIMENT).json(body), signal.as_ref()).await
+            let body = bodies::experiment(
+                &name,
+                description.as_deref(),
+                inner.namespace(namespace).as_deref(),
+            )?;
+            inner
+                .call(
+                    ApiCall::new(&ep::CREATE_EXPERIMENT).json(body),
+                    signal.as_ref(),
+                )
+                .await
         })
     }
 
     /// `getExperiment(id)`, or `getExperiment({ name, namespace })` (by display name).
     #[wasm_bindgen(js_name = getExperiment)]
     pub fn get_experiment(&self, id: JsValue, options: JsValue) -> Promise {
-        self.get_by_id_or_name(id, options, &ep::GET_EXPERIMENT, &ep::LIST_EXPERIMENTS, "experiment", true)
+        self.get_by_id_or_name(
+            id,
+            options,
+            &ep::GET_EXPERIMENT,
+            &ep::LIST_EXPERIMENTS,
+            "experiment",
+            true,
+        )
     }
 
     /// `getPipeline(id)`, or `getPipeline({ name, namespace })` (by display name).
     #[wasm_bindgen(js_name = getPipeline)]
     pub fn get_pipeline(&self, id: JsValue, options: JsValue) -> Promise {
-        self.get_by_id_or_name(id, options, &ep::GET_PIPELINE, &ep::LIST_PIPELINES, "pipeline", false)
+        self.get_by_id_or_name(
+            id,
+            options,
+            &ep::GET_PIPELINE,
+            &ep::LIST_PIPELINES,
+            "pipeline",
+            false,
+        )
     }
 
-    fn get_by_id_or_name(&self, id: JsValue, options: JsValue, get: &'static Endpoint, list: &'static Endpoint, what: &'static str, default_ns: bool) -> Promise {
+    fn get_by_id_or_name(
+        &self,
+        id: JsValue,
+        options: JsValue,
+        get: &'static Endpoint,
+        list: &'static Endpoint,
+        what: &'static str,
+        default_ns: bool,
+    ) -> Promise {
         let inner = Rc::clone(&self.inner);
         let args = (|| {
             let signal = Bag::new(&options, "options")?.signal("signal")?;
             if id.as_string().is_some() {
                 return Ok::<_, Error>((Some(string_arg(&id, "id")?), None, signal));
             }
-            let query = Bag::new(&id, "query").map_err(|_| Error::InvalidArgType { name: "id".into(), expected: "a string or { name, namespace }".into(), actual: type_name(&id) })?;
+            let query = Bag::new(&id, "query").map_err(|_| Error::InvalidArgType {
+                name: "id".into(),
+                expected: "a string or { name, namespace }".into(),
+                actual: type_name(&id),
+            })?;
             if id.is_undefined() || id.is_null() {
-                return Err(Error::InvalidArgType { name: "id".into(), expected: "a string or { name, namespace }".into(), actual: type_name(&id) });
+                return Err(Error::InvalidArgType {
+                    name: "id".into(),
+                    expected: "a string or { name, namespace }".into(),
+                    actual: type_name(&id),
+                });
             }
-            Ok((None, Some((query.required_string("name")?, query.string("namespace")?)), signal))
+            Ok((
+                None,
+                Some((query.required_string("name")?, query.string("namespace")?)),
+                signal,
+            ))
         })();
         guarded(&self.inner, async move {
             let (id, by_name, signal) = args?;
             if let Some(id) = id {
-                return inner.call(ApiCall::new(get).id("id", id), signal.as_ref()).await;
+                return inner
+                    .call(ApiCall::new(get).id("id", id), signal.as_ref())
+                    .await;
             }
             let (name, namespace) = by_name.unwrap_or_default();
-            let namespace = if default_ns { inner.namespace(namespace) } else { namespace };
-            inner.find_one(list, &name, namespace, signal.as_ref()).await?.ok_or_else(|| inner.not_found(what, &name))
+            let namespace = if default_ns {
+                inner.namespace(namespace)
+            } else {
+                namespace
+            };
+            inner
+                .find_one(list, &name, namespace, signal.as_ref())
+                .await?
+                .ok_or_else(|| inner.not_found(what, &name))
         })
     }
 
@@ -357,11 +535,18 @@ impl KfpClient {
         let inner = Rc::clone(&self.inner);
         let args = (|| {
             let bag = Bag::new(&options, "options")?;
-            Ok::<_, Error>((string_arg(&name, "name")?, bag.string("namespace")?, bag.signal("signal")?))
+            Ok::<_, Error>((
+                string_arg(&name, "name")?,
+                bag.string("namespace")?,
+                bag.signal("signal")?,
+            ))
         })();
         guarded(&self.inner, async move {
             let (name, namespace, signal) = args?;
-            Ok(inner.pipeline_id_by_name(&name, namespace, signal.as_ref()).await?.map_or(JsValue::NULL, |id| JsValue::from_str(&id)))
+            Ok(inner
+                .pipeline_id_by_name(&name, namespace, signal.as_ref())
+                .await?
+                .map_or(JsValue::NULL, |id| JsValue::from_str(&id)))
         })
     }
 
@@ -372,7 +557,12 @@ impl KfpClient {
         let args = (|| {
             let bag = Bag::new(&options, "options")?;
             let cascade = bag.bool("cascade")?.filter(|c| *c).map(|_| "true");
-            Ok::<_, Error>((ApiCall::new(&ep::DELETE_PIPELINE).id("id", string_arg(&id, "id")?).query("cascade", cascade), bag.signal("signal")?))
+            Ok::<_, Error>((
+                ApiCall::new(&ep::DELETE_PIPELINE)
+                    .id("id", string_arg(&id, "id")?)
+                    .query("cascade", cascade),
+                bag.signal("signal")?,
+            ))
         })();
         guarded(&self.inner, async move {
             let (call, signal) = args?;
@@ -386,14 +576,26 @@ impl KfpClient {
         let inner = Rc::clone(&self.inner);
         let args = (|| {
             let bag = Bag::new(&options, "options")?;
-            Ok::<_, Error>((bag.string("name")?, bag.string("displayName")?, bag.string("description")?, bag.string("namespace")?, bag.signal("signal")?))
+            Ok::<_, Error>((
+                bag.string("name")?,
+                bag.string("displayName")?,
+                bag.string("description")?,
+                bag.string("namespace")?,
+                bag.signal("signal")?,
+            ))
         })();
         guarded(&self.inner, async move {
             let (name, display_name, description, namespace, signal) = args?;
             let (upload, package) = upload_of(&pipeline).await?;
-            let name = name.or_else(|| display_name.clone()).or_else(|| package.as_ref().and_then(|p| p.name().map(str::to_owned)));
+            let name = name
+                .or_else(|| display_name.clone())
+                .or_else(|| package.as_ref().and_then(|p| p.name().map(str::to_owned)));
             if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-                return Err(Error::InvalidArgValue { name: "name".into(), reason: "it is empty".into() }.into());
+                return Err(Error::InvalidArgValue {
+                    name: "name".into(),
+                    reason: "it is empty".into(),
+                }
+                .into());
             }
             let call = ApiCall::new(&ep::UPLOAD_PIPELINE)
                 .query("name", name)
@@ -414,20 +616,38 @@ impl KfpClient {
             let id = bag.string("pipelineId")?;
             let name = bag.string("pipelineName")?;
             if id.is_some() == name.is_some() {
-                return Err(Error::InvalidArgValue { name: "options".into(), reason: "pass exactly one of pipelineId and pipelineName".into() });
+                return Err(Error::InvalidArgValue {
+                    name: "options".into(),
+                    reason: "pass exactly one of pipelineId and pipelineName".into(),
+                });
             }
-            Ok::<_, Error>((id, name, bag.string("versionName")?, bag.string("description")?, bag.string("namespace")?, bag.signal("signal")?))
+            Ok::<_, Error>((
+                id,
+                name,
+                bag.string("versionName")?,
+                bag.string("description")?,
+                bag.string("namespace")?,
+                bag.signal("signal")?,
+            ))
         })();
         guarded(&self.inner, async move {
             let (id, name, version_name, description, namespace, signal) = args?;
             let (upload, package) = upload_of(&pipeline).await?;
             let pipeline_id = match (id, name) {
                 (Some(id), _) => id,
-                (None, Some(name)) => inner.pipeline_id_by_name(&name, namespace, signal.as_ref()).await?.ok_or_else(|| inner.not_found("pipeline", &name))?,
+                (None, Some(name)) => inner
+                    .pipeline_id_by_name(&name, namespace, signal.as_ref())
+                    .await?
+                    .ok_or_else(|| inner.not_found("pipeline", &name))?,
                 (None, None) => String::new(),
             };
             // The server names a version after the file when no name is given; two uploads would clash.
-            let version_name = version_name.or_else(|| package.as_ref().and_then(|p| p.name()).map(|n| bodies::default_run_name(n, js_sys::Date::now())));
+            let version_name = version_name.or_else(|| {
+                package
+                    .as_ref()
+                    .and_then(|p| p.name())
+                    .map(|n| bodies::default_run_name(n, js_sys::Date::now()))
+            });
             let call = ApiCall::new(&ep::UPLOAD_PIPELINE_VERSION)
                 .query("name", version_name)
                 .query("pipelineid", Some(pipeline_id))
@@ -440,7 +660,12 @@ impl KfpClient {
     /// `POST /apis/v2beta1/runs` in an experiment, from an uploaded pipeline (`pipelineId`,
     /// `versionId`) or a package (`pipelinePackage`).
     #[wasm_bindgen(js_name = runPipeline)]
-    pub fn run_pipeline(&self, experiment_id: JsValue, run_name: JsValue, options: JsValue) -> Promise {
+    pub fn run_pipeline(
+        &self,
+        experiment_id: JsValue,
+        run_name: JsValue,
+        options: JsValue,
+    ) -> Promise {
         let inner = Rc::clone(&self.inner);
         let args = (|| {
             let experiment_id = string_arg(&experiment_id, "experimentId")?;
@@ -453,7 +678,12 @@ impl KfpClient {
             let (mut args, signal) = args?;
             let package = args.package.clone();
             embed(&mut args, &package, "pipelinePackage").await?;
-            inner.call(ApiCall::new(&ep::CREATE_RUN).json(bodies::run(&args.spec)?), signal.as_ref()).await
+            inner
+                .call(
+                    ApiCall::new(&ep::CREATE_RUN).json(bodies::run(&args.spec)?),
+                    signal.as_ref(),
+                )
+                .await
         })
     }
 
@@ -464,39 +694,76 @@ impl KfpClient {
         let inner = Rc::clone(&self.inner);
         let args = (|| {
             let bag = Bag::new(&options, "options")?;
-            let args = run_args(&bag, bag.string("runName")?.unwrap_or_default(), "arguments")?;
+            let args = run_args(
+                &bag,
+                bag.string("runName")?.unwrap_or_default(),
+                "arguments",
+            )?;
             if args.spec.pipeline.is_some() {
                 return Err(Error::InvalidArgValue { name: "pipelineId".into(), reason: "createRunFromPipelinePackage runs the package it is given; use runPipeline for uploaded pipelines".into() });
             }
-            Ok::<_, Error>((args, bag.string("experimentId")?, bag.string("experimentName")?, bag.string("namespace")?, bag.signal("signal")?))
+            Ok::<_, Error>((
+                args,
+                bag.string("experimentId")?,
+                bag.string("experimentName")?,
+                bag.string("namespace")?,
+                bag.signal("signal")?,
+            ))
         })();
         guarded(&self.inner, async move {
             let (mut args, experiment_id, experiment_name, namespace, signal) = args?;
-            let package = embed(&mut args, &pipeline, "pipeline").await?.ok_or_else(|| Fail::from(Error::InvalidArgType { name: "pipeline".into(), expected: "a pipeline package".into(), actual: type_name(&pipeline) }))?;
+            let package = embed(&mut args, &pipeline, "pipeline")
+                .await?
+                .ok_or_else(|| {
+                    Fail::from(Error::InvalidArgType {
+                        name: "pipeline".into(),
+                        expected: "a pipeline package".into(),
+                        actual: type_name(&pipeline),
+                    })
+                })?;
             if args.spec.display_name.is_empty() {
-                args.spec.display_name = bodies::default_run_name(package.name().unwrap_or("pipeline"), js_sys::Date::now());
+                args.spec.display_name = bodies::default_run_name(
+                    package.name().unwrap_or("pipeline"),
+                    js_sys::Date::now(),
+                );
             }
             let namespace = inner.namespace(namespace);
             let experiment_id = match experiment_id {
                 Some(id) => id,
                 None => {
-                    let env = |name: &str| host::current().and_then(|h| h.env(name)).filter(|v| !v.is_empty());
+                    let env = |name: &str| {
+                        host::current()
+                            .and_then(|h| h.env(name))
+                            .filter(|v| !v.is_empty())
+                    };
                     let name = env("KF_PIPELINES_OVERRIDE_EXPERIMENT_NAME")
                         .or(experiment_name)
                         .or_else(|| env("KF_PIPELINES_DEFAULT_EXPERIMENT_NAME"))
                         .unwrap_or_else(|| "Default".into());
-                    inner.ensure_experiment(&name, namespace, signal.as_ref()).await?
+                    inner
+                        .ensure_experiment(&name, namespace, signal.as_ref())
+                        .await?
                 }
             };
             args.spec.experiment_id = Some(experiment_id);
-            inner.call(ApiCall::new(&ep::CREATE_RUN).json(bodies::run(&args.spec)?), signal.as_ref()).await
+            inner
+                .call(
+                    ApiCall::new(&ep::CREATE_RUN).json(bodies::run(&args.spec)?),
+                    signal.as_ref(),
+                )
+                .await
         })
     }
 
     /// `POST /apis/v2beta1/recurringruns`: a schedule (`intervalSecond` or a 6-field
     /// `cronExpression`) for a pipeline.
     #[wasm_bindgen(js_name = createRecurringRun)]
-    pub fn create_recurring_run(&self, experiment_id: JsValue, name: JsValue, options: JsValue) -> Promise {
+    pub fn create_recurring_run(
+        &self,
+        experiment_id: JsValue,
+        name: JsValue,
+        options: JsValue,
+    ) -> Promise {
         let inner = Rc::clone(&self.inner);
         let args = (|| {
             let experiment_id = string_arg(&experiment_id, "experimentId")?;
@@ -519,7 +786,12 @@ impl KfpClient {
             let package = args.package.clone();
             embed(&mut args, &package, "pipelinePackage").await?;
             let body = bodies::recurring_run(&args.spec, &schedule)?;
-            inner.call(ApiCall::new(&ep::CREATE_RECURRING_RUN).json(body), signal.as_ref()).await
+            inner
+                .call(
+                    ApiCall::new(&ep::CREATE_RECURRING_RUN).json(body),
+                    signal.as_ref(),
+                )
+                .await
         })
     }
 
@@ -531,13 +803,26 @@ impl KfpClient {
 
     /// Polls `getRun` until the run is in one of `states` (or finished).
     #[wasm_bindgen(js_name = waitForRunStatus)]
-    pub fn wait_for_run_status(&self, run_id: JsValue, states: JsValue, options: JsValue) -> Promise {
+    pub fn wait_for_run_status(
+        &self,
+        run_id: JsValue,
+        states: JsValue,
+        options: JsValue,
+    ) -> Promise {
         let states = if let Some(one) = states.as_string() {
             Ok(vec![one])
         } else if Array::is_array(&states) {
-            Array::from(&states).iter().enumerate().map(|(i, s)| string_arg(&s, &format!("states[{i}]"))).collect()
+            Array::from(&states)
+                .iter()
+                .enumerate()
+                .map(|(i, s)| string_arg(&s, &format!("states[{i}]")))
+                .collect()
         } else {
-            Err(Error::InvalidArgType { name: "states".into(), expected: "a run state or an array of them".into(), actual: type_name(&states) })
+            Err(Error::InvalidArgType {
+                name: "states".into(),
+                expected: "a run state or an array of them".into(),
+                actual: type_name(&states),
+            })
         };
         match states.and_then(|s| bodies::check_states(&s).map(|()| s)) {
             Ok(states) => self.wait(run_id, Some(states), options),
@@ -553,29 +838,56 @@ impl KfpClient {
                 match bag.number(key)? {
                     None => Ok(default),
                     Some(n) if n.is_finite() && n >= 0.0 => Ok(n),
-                    Some(_) => Err(Error::InvalidArgValue { name: key.into(), reason: "it must be a number of milliseconds, 0 or more".into() }),
+                    Some(_) => Err(Error::InvalidArgValue {
+                        name: key.into(),
+                        reason: "it must be a number of milliseconds, 0 or more".into(),
+                    }),
                 }
             };
             let timeout = ms("timeoutMs", 24.0 * 3600.0 * 1000.0)?;
             let poll = ms("pollIntervalMs", 2000.0)?.max(10.0);
-            Ok::<_, Error>((string_arg(&run_id, "runId")?, timeout, poll, bag.signal("signal")?, bag.function("onProgress")?))
+            Ok::<_, Error>((
+                string_arg(&run_id, "runId")?,
+                timeout,
+                poll,
+                bag.signal("signal")?,
+                bag.function("onProgress")?,
+            ))
         })();
         guarded(&self.inner, async move {
             let (run_id, timeout, poll, signal, on_progress) = args?;
             let deadline = js_sys::Date::now() + timeout;
             loop {
-                let run = inner.call(ApiCall::new(&ep::GET_RUN).id("id", run_id.clone()), signal.as_ref()).await?;
-                let state = Reflect::get(&run, &"state".into()).ok().and_then(|s| s.as_string());
+                let run = inner
+                    .call(
+                        ApiCall::new(&ep::GET_RUN).id("id", run_id.clone()),
+                        signal.as_ref(),
+                    )
+                    .await?;
+                let state = Reflect::get(&run, &"state".into())
+                    .ok()
+                    .and_then(|s| s.as_string());
                 if let Some(f) = &on_progress {
                     let _ = f.call1(&JsValue::UNDEFINED, &run);
                 }
-                let wanted = states.as_ref().is_some_and(|set| state.as_ref().is_some_and(|s| set.contains(s)));
+                let wanted = states
+                    .as_ref()
+                    .is_some_and(|set| state.as_ref().is_some_and(|s| set.contains(s)));
                 if wanted || bodies::is_finished(state.as_deref()) {
                     return Ok(run);
                 }
                 let left = deadline - js_sys::Date::now();
                 if left <= 0.0 {
-                    let err = inner.scrub(Error::WaitTimeout { run_id, ms: timeout as u64, state }.into()).into_js();
+                    let err = inner
+                        .scrub(
+                            Error::WaitTimeout {
+                                run_id,
+                                ms: timeout as u64,
+                                state,
+                            }
+                            .into(),
+                        )
+                        .into_js();
                     let _ = Reflect::set(&err, &"run".into(), &run);
                     return Err(Fail::Js(err));
                 }
@@ -589,11 +901,20 @@ impl KfpClient {
         let inner = Rc::clone(&self.inner);
         let args = (|| {
             let method_name = string_arg(&method, "method")?;
-            let method = Method::parse(&method_name).ok_or_else(|| Error::InvalidArgValue { name: "method".into(), reason: "it must be GET, POST, PUT, PATCH or DELETE".into() })?;
+            let method = Method::parse(&method_name).ok_or_else(|| Error::InvalidArgValue {
+                name: "method".into(),
+                reason: "it must be GET, POST, PUT, PATCH or DELETE".into(),
+            })?;
             let path = string_arg(&path, "path")?;
             let bag = Bag::new(&options, "options")?;
             let query = query_pairs(bag.object("query")?)?;
-            let request = kfp::raw(&inner.options.api, method, &path, &query, bag.json("body")?.as_ref())?;
+            let request = kfp::raw(
+                &inner.options.api,
+                method,
+                &path,
+                &query,
+                bag.json("body")?.as_ref(),
+            )?;
             Ok::<_, Error>((request, bag.signal("signal")?))
         })();
         let inner = Rc::clone(&self.inner);
@@ -601,8 +922,15 @@ impl KfpClient {
             let (request, signal) = args?;
             let received = inner.execute(Target::Raw(request), signal.as_ref()).await?;
             let resp = &received.response;
-            if (200..300).contains(&resp.status) && !resp.is_json() && !resp.is_html() && !resp.body.is_empty() {
-                let looks_json = matches!(resp.body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'['));
+            if (200..300).contains(&resp.status)
+                && !resp.is_json()
+                && !resp.is_html()
+                && !resp.body.is_empty()
+            {
+                let looks_json = matches!(
+                    resp.body.iter().find(|b| !b.is_ascii_whitespace()),
+                    Some(b'{' | b'[')
+                );
                 if !looks_json {
                     return Ok(JsValue::from_str(&resp.text()));
                 }
@@ -624,7 +952,10 @@ impl KfpClient {
             None
         } else {
             let ns = string_arg(&namespace, "namespace").map_err(|e| Fail::from(e).into_js())?;
-            Some(crate::core::options::check_namespace("namespace", &ns).map_err(|e| Fail::from(e).into_js())?)
+            Some(
+                crate::core::options::check_namespace("namespace", &ns)
+                    .map_err(|e| Fail::from(e).into_js())?,
+            )
         };
         self.inner.namespace.replace(ns);
         Ok(())
@@ -639,8 +970,16 @@ impl KfpClient {
             let _ = Reflect::set(o, &k.into(), &v);
         };
         set(&out, "version", JsValue::from(1));
-        set(&out, "apiUrl", JsValue::from_str(self.inner.options.api.url().as_str().trim_end_matches('/')));
-        set(&out, "authType", JsValue::from_str(self.inner.options.auth.type_name()));
+        set(
+            &out,
+            "apiUrl",
+            JsValue::from_str(self.inner.options.api.url().as_str().trim_end_matches('/')),
+        );
+        set(
+            &out,
+            "authType",
+            JsValue::from_str(self.inner.options.auth.type_name()),
+        );
         if let crate::core::options::Auth::Dex { username, .. } = &self.inner.options.auth {
             set(&out, "username", JsValue::from_str(username));
         }
@@ -681,18 +1020,30 @@ async fn upload_of(pipeline: &JsValue) -> CallResult<(Upload, Option<PipelinePac
         PackageFormat::Yaml | PackageFormat::Json => Some(PipelinePackage::parse(&bytes)?),
         PackageFormat::Zip | PackageFormat::TarGz => None,
     };
-    Ok((Upload { bytes, filename: format.filename().into() }, package))
+    Ok((
+        Upload {
+            bytes,
+            filename: format.filename().into(),
+        },
+        package,
+    ))
 }
 
 /// `{ key: value | value[] }` → query pairs; values may be strings, numbers or booleans.
 fn query_pairs(query: Option<JsValue>) -> Result<Vec<(String, String)>, Error> {
-    let Some(query) = query else { return Ok(Vec::new()) };
+    let Some(query) = query else {
+        return Ok(Vec::new());
+    };
     let mut pairs = Vec::new();
     for entry in entries(&query, "options.query")?.iter() {
         let pair = Array::from(&entry);
         let key = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
-        let values: Vec<JsValue> = if Array::is_array(&value) { Array::from(&value).iter().collect() } else { vec![value] };
+        let values: Vec<JsValue> = if Array::is_array(&value) {
+            Array::from(&value).iter().collect()
+        } else {
+            vec![value]
+        };
         for v in values {
             if v.is_undefined() || v.is_null() {
                 continue;
@@ -704,11 +1055,14 @@ fn query_pairs(query: Option<JsValue>) -> Result<Vec<(String, String)>, Error> {
             } else if let Some(b) = v.as_bool() {
                 b.to_string()
             } else {
-                return Err(Error::InvalidArgType { name: format!("options.query.{key}"), expected: "a string, number, boolean or an array of them".into(), actual: "an object".into() });
+                return Err(Error::InvalidArgType {
+                    name: format!("options.query.{key}"),
+                    expected: "a string, number, boolean or an array of them".into(),
+                    actual: "an object".into(),
+                });
             };
             pairs.push((key.clone(), text));
         }
     }
     Ok(pairs)
 }
-

@@ -21,7 +21,7 @@ use crate::core::kfp::endpoint::{Answer, Resource};
 use crate::core::kfp::{self, v1, ApiCall, ApiVersion};
 use crate::core::login::{LoginConfig, LoginFlow, Step};
 use crate::core::options::{Auth, ClientOptions};
-use crate::core::secret::Secret;
+use crate::core::secret::{Secret, SecretSet};
 use crate::wasm::error::Fail;
 use crate::wasm::fetch::{self, Received, SendError, Transport, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::wasm::host::{self, global_fetch};
@@ -59,7 +59,13 @@ const MAX_TURNS: u32 = 32;
 /// A value the core decoded as serde_json, as a plain JS value exactly as `JSON.parse` gives it.
 /// Only small answers take this path (bodies the transport copied into the core).
 pub(crate) fn to_js(value: &serde_json::Value) -> CallResult<JsValue> {
-    let unconvertible = || Fail::from(Error::UnexpectedResponse { status: 200, url: "the KFP answer".into(), what: "the answer could not be converted to a JS value".into() });
+    let unconvertible = || {
+        Fail::from(Error::UnexpectedResponse {
+            status: 200,
+            url: "the KFP answer".into(),
+            what: "the answer could not be converted to a JS value".into(),
+        })
+    };
     let text = serde_json::to_string(value).map_err(|_| unconvertible())?;
     js_sys::JSON::parse(&text).map_err(|_| unconvertible())
 }
@@ -88,19 +94,35 @@ pub fn create_kfp_client(options: JsValue) -> Promise {
     promise(async move {
         let (inner, signal) = built?;
         let scrubber = Rc::clone(&inner);
-        connect(inner, signal).await.map_err(|fail| scrubber.scrub(fail))
+        connect(inner, signal)
+            .await
+            .map_err(|fail| scrubber.scrub(fail))
     })
 }
 
 fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
     let host = host::current();
-    let Parsed { options, token, fetch, signal, session } = js_options::parse(options, host.as_ref())?;
+    let Parsed {
+        options,
+        token,
+        fetch,
+        signal,
+        session,
+    } = js_options::parse(options, host.as_ref())?;
     let fetch = match &host {
-        Some(h) if h.is_node() => h.make_fetch(fetch.as_ref(), options.skip_tls_verify, options.ca_cert.as_deref())?,
+        Some(h) if h.is_node() => h.make_fetch(
+            fetch.as_ref(),
+            options.skip_tls_verify,
+            options.ca_cert.as_deref(),
+        )?,
         _ => global_fetch(fetch.as_ref())?,
     };
     let browser = !host.as_ref().is_some_and(host::Host::is_node);
-    let mut ctx = CallContext { version: options.api_version, headers: options.headers.clone(), ..CallContext::default() };
+    let mut ctx = CallContext {
+        version: options.api_version,
+        headers: options.headers.clone(),
+        ..CallContext::default()
+    };
     if let Auth::Cookies { cookies } = &options.auth {
         let _ = ctx.jar.import_header(options.api.url(), cookies.expose());
     }
@@ -119,7 +141,14 @@ fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
     // Credentials other than a fresh Dex login are in use from the start.
     let authenticated = resumed || !matches!(options.auth, Auth::None | Auth::Dex { .. });
     let inner = Rc::new(Inner {
-        transport: Transport { fetch, timeout_ms: options.timeout_ms, browser, max_bytes: options.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES) },
+        transport: Transport {
+            fetch,
+            timeout_ms: options.timeout_ms,
+            browser,
+            max_bytes: options
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+        },
         namespace: RefCell::new(options.namespace.clone()),
         options,
         token,
@@ -134,7 +163,8 @@ fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
 }
 
 async fn connect(inner: Rc<Inner>, signal: Option<JsValue>) -> CallResult<JsValue> {
-    let fresh_dex = matches!(inner.options.auth, Auth::Dex { .. }) && inner.ctx.borrow().generation == 0;
+    let fresh_dex =
+        matches!(inner.options.auth, Auth::Dex { .. }) && inner.ctx.borrow().generation == 0;
     if fresh_dex {
         inner.login(signal.as_ref()).await?;
     }
@@ -153,7 +183,8 @@ impl KfpClientManager {
     /// Checks the options now, so that mistakes show up where the manager is made.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<KfpClientManager, JsValue> {
-        js_options::parse(&options, host::current().as_ref()).map_err(|e| Fail::from(e).into_js())?;
+        js_options::parse(&options, host::current().as_ref())
+            .map_err(|e| Fail::from(e).into_js())?;
         Ok(KfpClientManager { options })
     }
 
@@ -167,8 +198,18 @@ impl KfpClientManager {
 impl Inner {
     /// Runs the login state machine over the transport and installs the new session.
     async fn login(self: &Rc<Self>, signal: Option<&JsValue>) -> CallResult<()> {
-        let Auth::Dex { username, password, connector } = &self.options.auth else {
-            return Err(Error::SessionExpired { status: None, url: redact_url(self.options.api.url()), relogin_possible: false }.into());
+        let Auth::Dex {
+            username,
+            password,
+            connector,
+        } = &self.options.auth
+        else {
+            return Err(Error::SessionExpired {
+                status: None,
+                url: redact_url(self.options.api.url()),
+                relogin_possible: false,
+            }
+            .into());
         };
         let mut flow = LoginFlow::new(LoginConfig {
             start_url: self.options.api.url().clone(),
@@ -178,7 +219,11 @@ impl Inner {
         });
         let mut request = flow.start();
         loop {
-            let received = self.transport.send(&request, signal).await.map_err(Fail::from)?;
+            let received = self
+                .transport
+                .send(&request, signal)
+                .await
+                .map_err(Fail::from)?;
             match flow.handle_response(received.response)? {
                 Step::Send(next) => request = next,
                 Step::Done(session) => {
@@ -194,7 +239,11 @@ impl Inner {
     /// A new login after a call saw the session of `seen` fail. Concurrent callers share one
     /// login; a caller whose session was already replaced just retries. The caller's signal
     /// stops its own wait, not the shared login.
-    pub(crate) async fn relogin(self: &Rc<Self>, seen: u64, signal: Option<&JsValue>) -> CallResult<()> {
+    pub(crate) async fn relogin(
+        self: &Rc<Self>,
+        seen: u64,
+        signal: Option<&JsValue>,
+    ) -> CallResult<()> {
         if self.ctx.borrow().generation != seen {
             return Ok(());
         }
@@ -208,14 +257,18 @@ impl Inner {
                         let result = me.login(None).await;
                         *me.login.borrow_mut() = None;
                         // Scrubbed here: the callers receive it as a JS value already.
-                        result.map(|()| JsValue::UNDEFINED).map_err(|fail| me.scrub(fail).into_js())
+                        result
+                            .map(|()| JsValue::UNDEFINED)
+                            .map_err(|fail| me.scrub(fail).into_js())
                     });
                     *slot = Some(p.clone());
                     p
                 }
             }
         };
-        fetch::until_aborted(&shared, signal, &redact_url(self.options.api.url())).await.map(|_| ())
+        fetch::until_aborted(&shared, signal, &redact_url(self.options.api.url()))
+            .await
+            .map(|_| ())
     }
 
     async fn bearer(&self) -> CallResult<Option<Secret>> {
@@ -223,7 +276,12 @@ impl Inner {
             TokenSource::None => None,
             TokenSource::Static(s) => Some(s.clone()),
             TokenSource::File(path) => {
-                let host = host::current().ok_or_else(|| Fail::from(Error::Unsupported { feature: "auth type \"serviceAccountToken\"".into(), reason: "it needs Node.js".into() }))?;
+                let host = host::current().ok_or_else(|| {
+                    Fail::from(Error::Unsupported {
+                        feature: "auth type \"serviceAccountToken\"".into(),
+                        reason: "it needs Node.js".into(),
+                    })
+                })?;
                 Some(host.read_token(path).await?)
             }
             TokenSource::Function(f) => Some(call_token_function(f).await?),
@@ -235,8 +293,17 @@ impl Inner {
     }
 
     /// Runs one call's policy to its end: the answer, or an error.
-    pub(crate) async fn execute(self: &Rc<Self>, target: Target, signal: Option<&JsValue>) -> CallResult<Received> {
-        let mut call = Call::new(self.options.api.clone(), target, self.auth_kind, self.options.retry);
+    pub(crate) async fn execute(
+        self: &Rc<Self>,
+        target: Target,
+        signal: Option<&JsValue>,
+    ) -> CallResult<Received> {
+        let mut call = Call::new(
+            self.options.api.clone(),
+            target,
+            self.auth_kind,
+            self.options.retry,
+        );
         let mut fresh: Option<Option<Secret>> = None;
         for _ in 0..MAX_TURNS {
             let token = match fresh.take() {
@@ -246,14 +313,19 @@ impl Inner {
             let request = call.request(&self.ctx.borrow(), token)?;
             let url = redact_url(&request.url);
             let verdict = match self.transport.send(&request, signal).await {
-                Ok(Received { response, body }) => match call.handle(&mut self.ctx.borrow_mut(), response, js_sys::Math::random()) {
-                    Verdict::Done(response) => return Ok(Received { response, body }),
-                    other => other,
-                },
-                Err(SendError::BeforeAnswer(Fail::Core(err, cause), retryable)) => match call.network_error(err, retryable, js_sys::Math::random()) {
-                    Verdict::Fail(err) => return Err(Fail::Core(err, cause)),
-                    other => other,
-                },
+                Ok(Received { response, body }) => {
+                    match call.handle(&mut self.ctx.borrow_mut(), response, js_sys::Math::random())
+                    {
+                        Verdict::Done(response) => return Ok(Received { response, body }),
+                        other => other,
+                    }
+                }
+                Err(SendError::BeforeAnswer(Fail::Core(err, cause), retryable)) => {
+                    match call.network_error(err, retryable, js_sys::Math::random()) {
+                        Verdict::Fail(err) => return Err(Fail::Core(err, cause)),
+                        other => other,
+                    }
+                }
                 Err(e) => return Err(e.into()),
             };
             match verdict {
@@ -273,11 +345,20 @@ impl Inner {
                 Verdict::Fail(err) => return Err(err.into()),
             }
         }
-        Err(Error::UnexpectedResponse { status: 0, url: redact_url(self.options.api.url()), what: "the call did not settle after many exchanges".into() }.into())
+        Err(Error::UnexpectedResponse {
+            status: 0,
+            url: redact_url(self.options.api.url()),
+            what: "the call did not settle after many exchanges".into(),
+        }
+        .into())
     }
 
     /// Sends a declared endpoint's call and decodes its answer.
-    pub(crate) async fn call(self: &Rc<Self>, api: ApiCall, signal: Option<&JsValue>) -> CallResult<JsValue> {
+    pub(crate) async fn call(
+        self: &Rc<Self>,
+        api: ApiCall,
+        signal: Option<&JsValue>,
+    ) -> CallResult<JsValue> {
         let endpoint = api.endpoint;
         let received = self.execute(Target::Api(api), signal).await?;
         let version = self.ctx.borrow().version.unwrap_or(ApiVersion::V2beta1);
@@ -301,7 +382,11 @@ impl Inner {
                     v1::normalize_page(resource, &mut node, resource.list_key(v), key);
                 } else {
                     match v1::JsonNode::get(&node, key) {
-                        None => v1::JsonNode::set(&mut node, key, <Js as v1::JsonNode>::array(Vec::new())),
+                        None => v1::JsonNode::set(
+                            &mut node,
+                            key,
+                            <Js as v1::JsonNode>::array(Vec::new()),
+                        ),
                         Some(list) if js_sys::Array::is_array(&list.0) => {}
                         Some(_) => return Err(kfp::decode::list_not_array(resp, key).into()),
                     }
@@ -316,7 +401,8 @@ impl Inner {
     pub(crate) fn json(&self, received: &Received) -> CallResult<JsValue> {
         let resp = &received.response;
         if (200..300).contains(&resp.status) && resp.is_json() {
-            return json::parse(&received.body).map_err(|_| Fail::from(kfp::decode::invalid_json(resp, received.body.length())));
+            return json::parse(&received.body)
+                .map_err(|_| Fail::from(kfp::decode::invalid_json(resp, received.body.length())));
         }
         to_js(&kfp::decode_json(resp)?)
     }
@@ -326,7 +412,13 @@ impl Inner {
         let mut secrets = self.ctx.borrow().jar.values();
         match &self.options.auth {
             Auth::Dex { password, .. } => secrets.push(password.expose().to_owned()),
-            Auth::Cookies { cookies } => secrets.extend(cookies.expose().split(';').filter_map(|p| p.split_once('=')).map(|(_, v)| v.trim().to_owned())),
+            Auth::Cookies { cookies } => secrets.extend(
+                cookies
+                    .expose()
+                    .split(';')
+                    .filter_map(|p| p.split_once('='))
+                    .map(|(_, v)| v.trim().to_owned()),
+            ),
             _ => {}
         }
         if let TokenSource::Static(token) = &self.token {
@@ -342,14 +434,13 @@ impl Inner {
     pub(crate) fn scrub(&self, fail: Fail) -> Fail {
         match fail {
             Fail::Core(e, cause) => {
-                let secrets = self.secrets();
-                let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-                let keep: Vec<&str> = match &self.options.auth {
-                    Auth::Dex { username, .. } => vec![username.as_str()],
-                    _ => vec![],
-                };
-                let cause = cause.map(|c| crate::wasm::error::clean_cause(&c, &|text| crate::core::secret::scrub_keeping(text, &refs, &keep)));
-                Fail::Core(e.scrubbed(&refs, &keep), cause)
+                let mut set: SecretSet = self.secrets().iter().map(String::as_str).collect();
+                if let Auth::Dex { username, .. } = &self.options.auth {
+                    set.keep(username);
+                }
+                let cause =
+                    cause.map(|c| crate::wasm::error::clean_cause(&c, &|text| set.scrub(text)));
+                Fail::Core(e.scrubbed_with(&set).shortened(), cause)
             }
             js => js,
         }
@@ -359,7 +450,6 @@ impl Inner {
     pub(crate) fn namespace(&self, given: Option<String>) -> Option<String> {
         given.or_else(|| self.namespace.borrow().clone())
     }
-
 }
 
 #[wasm_bindgen]
@@ -369,7 +459,11 @@ impl KfpClient {
     /// session.
     #[wasm_bindgen(js_name = getSessionCookies)]
     pub fn get_session_cookies(&self) -> Option<String> {
-        self.inner.ctx.borrow().jar.header_for(self.inner.options.api.url())
+        self.inner
+            .ctx
+            .borrow()
+            .jar
+            .header_for(self.inner.options.api.url())
     }
 
     /// The client's namespace (`options.namespace`, or what `setUserNamespace` set).
@@ -381,7 +475,13 @@ impl KfpClient {
     /// The base URL as normalised (no trailing slash).
     #[wasm_bindgen(getter, js_name = apiUrl)]
     pub fn api_url(&self) -> String {
-        self.inner.options.api.url().as_str().trim_end_matches('/').to_owned()
+        self.inner
+            .options
+            .api
+            .url()
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned()
     }
 
     /// The auth type.
@@ -393,7 +493,11 @@ impl KfpClient {
     /// `"v2beta1"` or `"v1beta1"` once known; `undefined` before the first call in auto mode.
     #[wasm_bindgen(getter, js_name = apiVersion)]
     pub fn api_version(&self) -> Option<String> {
-        self.inner.ctx.borrow().version.map(|v| v.as_str().to_owned())
+        self.inner
+            .ctx
+            .borrow()
+            .version
+            .map(|v| v.as_str().to_owned())
     }
 
     /// How many Dex logins this client has made (the first one included).
@@ -423,12 +527,23 @@ impl KfpClient {
 }
 
 async fn call_token_function(f: &Function) -> CallResult<Secret> {
-    let unavailable = |e: JsValue| Fail::with_cause(Error::TokenUnavailable { reason: "auth.token() threw or rejected".into() }, e);
+    let unavailable = |e: JsValue| {
+        Fail::with_cause(
+            Error::TokenUnavailable {
+                reason: "auth.token() threw or rejected".into(),
+            },
+            e,
+        )
+    };
     let value = f.call0(&JsValue::UNDEFINED).map_err(unavailable)?;
-    let value = JsFuture::from(Promise::resolve(&value)).await.map_err(unavailable)?;
+    let value = JsFuture::from(Promise::resolve(&value))
+        .await
+        .map_err(unavailable)?;
     match value.as_string() {
         Some(t) if !t.trim().is_empty() => Ok(Secret::new(t.trim())),
-        _ => Err(Error::TokenUnavailable { reason: "auth.token() must return a non-empty string (or a promise of one)".into() }.into()),
+        _ => Err(Error::TokenUnavailable {
+            reason: "auth.token() must return a non-empty string (or a promise of one)".into(),
+        }
+        .into()),
     }
 }
-

@@ -33,7 +33,13 @@ extern "C" {
     #[wasm_bindgen(js_name = kfpErrorClass)]
     fn kfp_error_class_js() -> JsValue;
     #[wasm_bindgen(js_name = makeKfpError)]
-    fn make_kfp_error(message: &str, code: &str, status: JsValue, grpc_code: JsValue, cause: JsValue) -> JsValue;
+    fn make_kfp_error(
+        message: &str,
+        code: &str,
+        status: JsValue,
+        grpc_code: JsValue,
+        cause: JsValue,
+    ) -> JsValue;
     #[wasm_bindgen(js_name = makeTypeError)]
     fn make_type_error(message: &str, code: &str) -> JsValue;
 }
@@ -79,8 +85,16 @@ fn to_js(e: &Error, cause: Option<JsValue>) -> JsValue {
         return make_type_error(&message, code.as_str());
     }
     let status = e.status().map_or(JsValue::UNDEFINED, JsValue::from);
-    let grpc = e.grpc_code().map_or(JsValue::UNDEFINED, |c| JsValue::from(c as f64));
-    let err = make_kfp_error(&message, code.as_str(), status, grpc, cause.unwrap_or(JsValue::UNDEFINED));
+    let grpc = e
+        .grpc_code()
+        .map_or(JsValue::UNDEFINED, |c| JsValue::from(c as f64));
+    let err = make_kfp_error(
+        &message,
+        code.as_str(),
+        status,
+        grpc,
+        cause.unwrap_or(JsValue::UNDEFINED),
+    );
     if let Error::UnknownConnector { offered, .. } = e {
         let list: js_sys::Array = offered.iter().map(|s| JsValue::from_str(s)).collect();
         let _ = Reflect::set(&err, &"offeredConnectors".into(), &list);
@@ -91,7 +105,10 @@ fn to_js(e: &Error, cause: Option<JsValue>) -> JsValue {
 /// A clean copy of a JS error for `cause`: its name, code and scrubbed message, never the
 /// original (whose own `cause` may hold the raw response, cookies or a token).
 pub fn clean_cause(err: &JsValue, scrub: &dyn Fn(&str) -> String) -> JsValue {
-    let message = js_field(err, "message").as_string().or_else(|| err.as_string()).unwrap_or_default();
+    let message = js_field(err, "message")
+        .as_string()
+        .or_else(|| err.as_string())
+        .unwrap_or_default();
     let copy = js_sys::Error::new(&scrub(&message));
     if let Some(name) = js_field(err, "name").as_string() {
         copy.set_name(&name);
@@ -108,7 +125,9 @@ pub fn js_code(err: &JsValue) -> Option<String> {
     if !err.is_object() {
         return None;
     }
-    Reflect::get(err, &"code".into()).ok().and_then(|v| v.as_string())
+    Reflect::get(err, &"code".into())
+        .ok()
+        .and_then(|v| v.as_string())
 }
 
 /// `error.name`, `error.message` and `error.cause` of a JS error, leniently.
@@ -118,4 +137,3 @@ pub fn js_field(err: &JsValue, field: &str) -> JsValue {
     }
     Reflect::get(err, &field.into()).unwrap_or(JsValue::UNDEFINED)
 }
-

@@ -88,14 +88,39 @@ extern "C" {
 /// Waits `ms`, or fails with `KFP_ABORTED` when `signal` aborts first.
 pub async fn sleep(ms: u32, signal: Option<&JsValue>, url: &str) -> Result<(), Fail> {
     let signal = signal.cloned().unwrap_or(JsValue::UNDEFINED);
-    JsFuture::from(sleep_js(ms, &signal)).await.map(|_| ()).map_err(|_| Error::Aborted { url: url.to_owned() }.into())
+    JsFuture::from(sleep_js(ms, &signal))
+        .await
+        .map(|_| ())
+        .map_err(|_| {
+            Error::Aborted {
+                url: url.to_owned(),
+            }
+            .into()
+        })
 }
 
 /// `promise`, or `KFP_ABORTED` when `signal` aborts first.
-pub async fn until_aborted(promise: &Promise, signal: Option<&JsValue>, url: &str) -> Result<JsValue, Fail> {
-    let Some(signal) = signal else { return JsFuture::from(promise.clone()).await.map_err(Fail::Js) };
+pub async fn until_aborted(
+    promise: &Promise,
+    signal: Option<&JsValue>,
+    url: &str,
+) -> Result<JsValue, Fail> {
+    let Some(signal) = signal else {
+        return JsFuture::from(promise.clone()).await.map_err(Fail::Js);
+    };
     let aborted = || is_aborted(signal);
-    JsFuture::from(race_signal_js(promise, signal)).await.map_err(|e| if aborted() { Error::Aborted { url: url.to_owned() }.into() } else { Fail::Js(e) })
+    JsFuture::from(race_signal_js(promise, signal))
+        .await
+        .map_err(|e| {
+            if aborted() {
+                Error::Aborted {
+                    url: url.to_owned(),
+                }
+                .into()
+            } else {
+                Fail::Js(e)
+            }
+        })
 }
 
 /// How requests leave: the fetch function and the per-call limits.
@@ -138,7 +163,10 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 /// `AbortSignal.timeout(ms)`, when the platform has it (Node ≥ 17.3, current browsers).
 fn timeout_signal(ms: u32) -> Option<JsValue> {
     let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
-    let timeout = Reflect::get(&ctor, &"timeout".into()).ok()?.dyn_into::<Function>().ok()?;
+    let timeout = Reflect::get(&ctor, &"timeout".into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
     timeout.call1(&ctor, &JsValue::from(ms)).ok()
 }
 
@@ -148,7 +176,11 @@ impl Transport {
     /// # Errors
     /// `SendError::BeforeAnswer` when `fetch` rejected (with whether another try may help),
     /// `SendError::After` when reading the answer failed or it was too large.
-    pub async fn send(&self, req: &HttpRequest, signal: Option<&JsValue>) -> Result<Received, SendError> {
+    pub async fn send(
+        &self,
+        req: &HttpRequest,
+        signal: Option<&JsValue>,
+    ) -> Result<Received, SendError> {
         let url = redact_url(&req.url);
         if signal.is_some_and(is_aborted) {
             return Err(SendError::After(Error::Aborted { url }.into()));
@@ -175,12 +207,31 @@ impl Transport {
             let retryable = matches!(&fail, Fail::Core(Error::Network { .. }, _));
             SendError::BeforeAnswer(fail, retryable)
         };
-        let pending = self.fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(req.url.as_str()), &init).map_err(before)?;
-        let response = JsFuture::from(Promise::resolve(&pending)).await.map_err(before)?;
+        let pending = self
+            .fetch
+            .call2(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(req.url.as_str()),
+                &init,
+            )
+            .map_err(before)?;
+        let response = JsFuture::from(Promise::resolve(&pending))
+            .await
+            .map_err(before)?;
         if !response.is_object() {
-            return Err(SendError::After(Error::UnexpectedResponse { status: 0, url, what: "fetch returned something that is not a Response".into() }.into()));
+            return Err(SendError::After(
+                Error::UnexpectedResponse {
+                    status: 0,
+                    url,
+                    what: "fetch returned something that is not a Response".into(),
+                }
+                .into(),
+            ));
         }
-        let status = Reflect::get(&response, &"status".into()).ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u16;
+        let status = Reflect::get(&response, &"status".into())
+            .ok()
+            .and_then(|s| s.as_f64())
+            .unwrap_or(0.0) as u16;
         if status == 0 {
             // Browsers hide manual redirects behind an opaque response.
             return Err(SendError::After(
@@ -193,42 +244,93 @@ impl Transport {
         }
         let js_headers = Reflect::get(&response, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
         let (headers, set_cookies) = read_headers(&js_headers);
-        let mut received = HttpResponse { url: req.url.clone(), status, headers, set_cookies, body: Vec::new() };
+        let mut received = HttpResponse {
+            url: req.url.clone(),
+            status,
+            headers,
+            set_cookies,
+            body: Vec::new(),
+        };
         let keep_in_js = (200..300).contains(&status) && received.is_json();
-        let cap = if keep_in_js { self.max_bytes } else { OTHER_BODY_CAP };
-        let read = JsFuture::from(read_body_js(&response, cap, !keep_in_js)).await.map_err(|e| SendError::After(self.classify(&url, e, signal)))?;
+        let cap = if keep_in_js {
+            self.max_bytes
+        } else {
+            OTHER_BODY_CAP
+        };
+        let read = JsFuture::from(read_body_js(&response, cap, !keep_in_js))
+            .await
+            .map_err(|e| SendError::After(self.classify(&url, e, signal)))?;
         if read.is_null() {
-            return Err(SendError::After(Error::ResponseTooLarge { url, limit: u64::from(cap) }.into()));
+            return Err(SendError::After(
+                Error::ResponseTooLarge {
+                    url,
+                    limit: u64::from(cap),
+                }
+                .into(),
+            ));
         }
-        let body: Uint8Array = read.dyn_into().map_err(|_| SendError::After(Error::UnexpectedResponse { status, url: url.clone(), what: "the body could not be read".into() }.into()))?;
+        let body: Uint8Array = read.dyn_into().map_err(|_| {
+            SendError::After(
+                Error::UnexpectedResponse {
+                    status,
+                    url: url.clone(),
+                    what: "the body could not be read".into(),
+                }
+                .into(),
+            )
+        })?;
         if !keep_in_js {
             received.body = body.to_vec();
         }
-        Ok(Received { response: received, body })
+        Ok(Received {
+            response: received,
+            body,
+        })
     }
 
     fn classify(&self, url: &str, err: JsValue, signal: Option<&JsValue>) -> Fail {
         let name = js_field(&err, "name").as_string().unwrap_or_default();
         let cause = js_field(&err, "cause");
-        let cause_code = js_code(&cause).or_else(|| js_code(&err)).unwrap_or_default();
+        let cause_code = js_code(&cause)
+            .or_else(|| js_code(&err))
+            .unwrap_or_default();
         // A fetch may reject with anything, not only an Error.
-        let message = js_field(&err, "message").as_string().or_else(|| err.as_string()).unwrap_or_else(|| "fetch rejected".into());
+        let message = js_field(&err, "message")
+            .as_string()
+            .or_else(|| err.as_string())
+            .unwrap_or_else(|| "fetch rejected".into());
         let url = url.to_owned();
         let core = if signal.is_some_and(is_aborted) {
             Error::Aborted { url }
         } else if name == "TimeoutError" {
-            Error::Timeout { url, ms: self.timeout_ms.unwrap_or(0) }
+            Error::Timeout {
+                url,
+                ms: self.timeout_ms.unwrap_or(0),
+            }
         } else if name == "AbortError" {
             Error::Aborted { url }
         } else if is_tls_code(&cause_code) {
-            Error::Tls { url, message: cause_code }
+            Error::Tls {
+                url,
+                message: cause_code,
+            }
         } else if cause_code == "UND_ERR_HEADERS_OVERFLOW" {
             Error::UnexpectedResponse { status: 0, url, what: "the server sent more response headers than Node accepts (often a flood of Set-Cookie headers)".into() }
         } else if cause_code == "MODULE_NOT_FOUND" || cause_code == "ERR_MODULE_NOT_FOUND" {
-            Error::MissingDependency { package: "undici".into(), needed_for: "skipTlsVerify and caCert".into() }
+            Error::MissingDependency {
+                package: "undici".into(),
+                needed_for: "skipTlsVerify and caCert".into(),
+            }
         } else {
-            let detail = if cause_code.is_empty() { message } else { format!("{message} ({cause_code})") };
-            Error::Network { url, message: detail.chars().take(200).collect() }
+            let detail = if cause_code.is_empty() {
+                message
+            } else {
+                format!("{message} ({cause_code})")
+            };
+            Error::Network {
+                url,
+                message: detail.chars().take(200).collect(),
+            }
         };
         Fail::with_cause(core, err)
     }
@@ -236,7 +338,10 @@ impl Transport {
 
 /// `signal.aborted`.
 pub fn is_aborted(signal: &JsValue) -> bool {
-    Reflect::get(signal, &"aborted".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    Reflect::get(signal, &"aborted".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 /// The caller's signal and the timeout as one: `AbortSignal.any` where the platform has it
@@ -248,16 +353,27 @@ fn combine(user: Option<&JsValue>, timeout: Option<JsValue>) -> Option<JsValue> 
         (Some(u), Some(t)) => {
             let any = Reflect::get(&js_sys::global(), &"AbortSignal".into())
                 .ok()
-                .and_then(|ctor| Reflect::get(&ctor, &"any".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()).map(|f| (ctor, f)));
+                .and_then(|ctor| {
+                    Reflect::get(&ctor, &"any".into())
+                        .ok()
+                        .and_then(|f| f.dyn_into::<Function>().ok())
+                        .map(|f| (ctor, f))
+                });
             let both: Array = [u.clone(), t].into_iter().collect();
-            any.and_then(|(ctor, f)| f.call1(&ctor, &both).ok()).or_else(|| Some(u.clone()))
+            any.and_then(|(ctor, f)| f.call1(&ctor, &both).ok())
+                .or_else(|| Some(u.clone()))
         }
     }
 }
 
 /// Node's and OpenSSL's certificate failure codes.
 fn is_tls_code(code: &str) -> bool {
-    code.contains("CERT") || code.contains("SELF_SIGNED") || code.starts_with("ERR_TLS") || code.starts_with("ERR_SSL") || code.contains("UNABLE_TO_VERIFY") || code == "EPROTO"
+    code.contains("CERT")
+        || code.contains("SELF_SIGNED")
+        || code.starts_with("ERR_TLS")
+        || code.starts_with("ERR_SSL")
+        || code.contains("UNABLE_TO_VERIFY")
+        || code == "EPROTO"
 }
 
 fn read_headers(js_headers: &JsValue) -> (Headers, Vec<String>) {
@@ -277,10 +393,15 @@ fn read_headers(js_headers: &JsValue) -> (Headers, Vec<String>) {
         }
     }
     // `getSetCookie()` keeps each Set-Cookie line apart (Node ≥ 19.7, undici ≥ 5.19).
-    let get_set_cookie = Reflect::get(js_headers, &"getSetCookie".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+    let get_set_cookie = Reflect::get(js_headers, &"getSetCookie".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
     if let Some(f) = get_set_cookie {
         if let Ok(lines) = f.call0(js_headers) {
-            set_cookies = Array::from(&lines).iter().filter_map(|l| l.as_string()).collect();
+            set_cookies = Array::from(&lines)
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect();
         }
     }
     (headers, set_cookies)

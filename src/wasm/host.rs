@@ -44,14 +44,22 @@ impl Host {
     }
 
     pub fn env(&self, name: &str) -> Option<String> {
-        self.function("env")?.call1(&self.0, &name.into()).ok()?.as_string()
+        self.function("env")?
+            .call1(&self.0, &name.into())
+            .ok()?
+            .as_string()
     }
 
     /// The fetch to use: the user's, or the platform's, wrapped with per-client TLS settings.
     ///
     /// # Errors
     /// `MissingDependency` when the TLS options need the `undici` package and it is missing.
-    pub fn make_fetch(&self, user_fetch: Option<&Function>, skip_tls_verify: bool, ca_cert: Option<&str>) -> Result<Function, Fail> {
+    pub fn make_fetch(
+        &self,
+        user_fetch: Option<&Function>,
+        skip_tls_verify: bool,
+        ca_cert: Option<&str>,
+    ) -> Result<Function, Fail> {
         let Some(make) = self.function("makeFetch") else {
             return global_fetch(user_fetch);
         };
@@ -62,12 +70,34 @@ impl Host {
         }
         let user = user_fetch.map_or(JsValue::UNDEFINED, |f| f.clone().into());
         match make.call2(&self.0, &tls, &user) {
-            Ok(f) => f.dyn_into::<Function>().map_err(|_| Fail::from(Error::Unsupported { feature: "fetch".into(), reason: "the platform gave no fetch function".into() })),
-            Err(e) if matches!(js_code(&e).as_deref(), Some("MODULE_NOT_FOUND" | "ERR_MODULE_NOT_FOUND")) => Err(Fail::with_cause(
-                Error::MissingDependency { package: "undici".into(), needed_for: "skipTlsVerify and caCert (TLS settings for this client only)".into() },
+            Ok(f) => f.dyn_into::<Function>().map_err(|_| {
+                Fail::from(Error::Unsupported {
+                    feature: "fetch".into(),
+                    reason: "the platform gave no fetch function".into(),
+                })
+            }),
+            Err(e)
+                if matches!(
+                    js_code(&e).as_deref(),
+                    Some("MODULE_NOT_FOUND" | "ERR_MODULE_NOT_FOUND")
+                ) =>
+            {
+                Err(Fail::with_cause(
+                    Error::MissingDependency {
+                        package: "undici".into(),
+                        needed_for: "skipTlsVerify and caCert (TLS settings for this client only)"
+                            .into(),
+                    },
+                    e,
+                ))
+            }
+            Err(e) => Err(Fail::with_cause(
+                Error::Unsupported {
+                    feature: "skipTlsVerify/caCert".into(),
+                    reason: "the TLS settings could not be applied".into(),
+                },
                 e,
             )),
-            Err(e) => Err(Fail::with_cause(Error::Unsupported { feature: "skipTlsVerify/caCert".into(), reason: "the TLS settings could not be applied".into() }, e)),
         }
     }
 
@@ -83,12 +113,22 @@ impl Host {
                 e,
             )
         };
-        let read = self.function("readToken").ok_or_else(|| Fail::from(Error::Unsupported { feature: "auth type \"serviceAccountToken\"".into(), reason: "it needs Node.js".into() }))?;
+        let read = self.function("readToken").ok_or_else(|| {
+            Fail::from(Error::Unsupported {
+                feature: "auth type \"serviceAccountToken\"".into(),
+                reason: "it needs Node.js".into(),
+            })
+        })?;
         let pending = read.call1(&self.0, &path.into()).map_err(unavailable)?;
-        let value = JsFuture::from(Promise::resolve(&pending)).await.map_err(unavailable)?;
+        let value = JsFuture::from(Promise::resolve(&pending))
+            .await
+            .map_err(unavailable)?;
         match value.as_string().map(|s| s.trim().to_owned()) {
             Some(token) if !token.is_empty() => Ok(Secret::new(token)),
-            _ => Err(Error::TokenUnavailable { reason: format!("the service-account token file {path} is empty") }.into()),
+            _ => Err(Error::TokenUnavailable {
+                reason: format!("the service-account token file {path} is empty"),
+            }
+            .into()),
         }
     }
 }
@@ -101,5 +141,11 @@ pub fn global_fetch(user_fetch: Option<&Function>) -> Result<Function, Fail> {
     Reflect::get(&js_sys::global(), &"fetch".into())
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(|| Error::Unsupported { feature: "HTTP".into(), reason: "this platform has no global fetch; pass options.fetch".into() }.into())
+        .ok_or_else(|| {
+            Error::Unsupported {
+                feature: "HTTP".into(),
+                reason: "this platform has no global fetch; pass options.fetch".into(),
+            }
+            .into()
+        })
 }

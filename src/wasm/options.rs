@@ -7,7 +7,9 @@ use wasm_bindgen::JsCast;
 
 use crate::core::cookies::{CookieJar, ExportedCookie};
 use crate::core::error::Error;
-use crate::core::options::{self as check, Auth, ClientOptions, AUTH_TYPES, DEFAULT_SA_TOKEN_PATH, SA_TOKEN_PATH_ENV};
+use crate::core::options::{
+    self as check, Auth, ClientOptions, AUTH_TYPES, DEFAULT_SA_TOKEN_PATH, SA_TOKEN_PATH_ENV,
+};
 use crate::core::secret::Secret;
 use crate::wasm::host::Host;
 
@@ -38,29 +40,60 @@ pub struct Parsed {
 fn parse_session(value: &JsValue, api: &crate::core::kfp::ApiBase) -> Result<CookieJar, Error> {
     let bag = Bag::new(value, "session")?;
     if bag.number("version")? != Some(1.0) {
-        return Err(Error::InvalidArgValue { name: "session.version".into(), reason: "it must be 1 (pass the object exportSession() returned)".into() });
+        return Err(Error::InvalidArgValue {
+            name: "session.version".into(),
+            reason: "it must be 1 (pass the object exportSession() returned)".into(),
+        });
     }
     if let Some(url) = bag.string("apiUrl")? {
-        if check::check_api_url(&url).map(|b| b.url().clone()).ok().as_ref() != Some(api.url()) {
-            return Err(Error::InvalidArgValue { name: "session.apiUrl".into(), reason: "it differs from apiUrl; a session belongs to the deployment it was made for".into() });
+        if check::check_api_url(&url)
+            .map(|b| b.url().clone())
+            .ok()
+            .as_ref()
+            != Some(api.url())
+        {
+            return Err(Error::InvalidArgValue {
+                name: "session.apiUrl".into(),
+                reason:
+                    "it differs from apiUrl; a session belongs to the deployment it was made for"
+                        .into(),
+            });
         }
     }
     let list = bag.raw("cookies")?;
     if !js_sys::Array::is_array(&list) {
-        return Err(type_error("session.cookies", "an instance of Array", &list, false));
+        return Err(type_error(
+            "session.cookies",
+            "an instance of Array",
+            &list,
+            false,
+        ));
     }
     let list = js_sys::Array::from(&list);
     if list.length() > 3000 {
-        return Err(Error::InvalidArgValue { name: "session.cookies".into(), reason: "it holds more than 3000 cookies".into() });
+        return Err(Error::InvalidArgValue {
+            name: "session.cookies".into(),
+            reason: "it holds more than 3000 cookies".into(),
+        });
     }
     let mut cookies = Vec::new();
     for (i, item) in list.iter().enumerate() {
         let name = format!("session.cookies[{i}]");
         let c = Bag::new(&item, &name)?;
         let field = |key: &str| -> Result<String, Error> {
-            c.string(key)?.ok_or_else(|| type_error(&format!("{name}.{key}"), "of type string", &JsValue::UNDEFINED, false))
+            c.string(key)?.ok_or_else(|| {
+                type_error(
+                    &format!("{name}.{key}"),
+                    "of type string",
+                    &JsValue::UNDEFINED,
+                    false,
+                )
+            })
         };
-        let expires = c.number("expires")?.filter(|n| n.is_finite()).map(|n| n as i64);
+        let expires = c
+            .number("expires")?
+            .filter(|n| n.is_finite())
+            .map(|n| n as i64);
         cookies.push(ExportedCookie {
             name: field("name")?,
             value: Secret::new(c.string("value")?.unwrap_or_default()),
@@ -74,10 +107,14 @@ fn parse_session(value: &JsValue, api: &crate::core::kfp::ApiBase) -> Result<Coo
         });
     }
     let mut jar = CookieJar::new();
-    jar.import(&cookies, js_sys::Date::now() as i64).map_err(|e| match e {
-        Error::InvalidArgValue { name, reason } => Error::InvalidArgValue { name: format!("session.{name}"), reason },
-        other => other,
-    })?;
+    jar.import(&cookies, js_sys::Date::now() as i64)
+        .map_err(|e| match e {
+            Error::InvalidArgValue { name, reason } => Error::InvalidArgValue {
+                name: format!("session.{name}"),
+                reason,
+            },
+            other => other,
+        })?;
     Ok(jar)
 }
 
@@ -98,7 +135,10 @@ fn describe(v: &JsValue, secret: bool) -> String {
         "string" => {
             let s = v.as_string().unwrap_or_default();
             let short: String = s.chars().take(28).collect();
-            format!("type string ('{short}{}')", if s.chars().count() > 28 { "..." } else { "" })
+            format!(
+                "type string ('{short}{}')",
+                if s.chars().count() > 28 { "..." } else { "" }
+            )
         }
         "number" | "boolean" => format!("type {kind} ({})", as_display(v)),
         "function" => "function".into(),
@@ -118,7 +158,11 @@ fn as_display(v: &JsValue) -> String {
 }
 
 fn type_error(name: &str, expected: &str, v: &JsValue, secret: bool) -> Error {
-    Error::InvalidArgType { name: name.into(), expected: expected.into(), actual: describe(v, secret) }
+    Error::InvalidArgType {
+        name: name.into(),
+        expected: expected.into(),
+        actual: describe(v, secret),
+    }
 }
 
 fn is_secret_key(name: &str) -> bool {
@@ -134,7 +178,9 @@ pub struct Bag<'a> {
 impl<'a> Bag<'a> {
     /// `undefined`/`null` read as an empty bag; anything but an object is a type error.
     pub fn new(obj: &'a JsValue, name: &'a str) -> Result<Bag<'a>, Error> {
-        if !(obj.is_undefined() || obj.is_null()) && (!obj.is_object() || js_sys::Array::is_array(obj)) {
+        if !(obj.is_undefined() || obj.is_null())
+            && (!obj.is_object() || js_sys::Array::is_array(obj))
+        {
             return Err(type_error(name, "of type object", obj, false));
         }
         Ok(Bag { obj, prefix: name })
@@ -153,8 +199,10 @@ impl<'a> Bag<'a> {
         if !self.obj.is_object() {
             return Ok(JsValue::UNDEFINED);
         }
-        Reflect::get(self.obj, &key.into())
-            .map_err(|_| Error::InvalidArgValue { name: self.name(key), reason: "reading it threw an exception".into() })
+        Reflect::get(self.obj, &key.into()).map_err(|_| Error::InvalidArgValue {
+            name: self.name(key),
+            reason: "reading it threw an exception".into(),
+        })
     }
 
     fn absent(v: &JsValue) -> bool {
@@ -167,12 +215,15 @@ impl<'a> Bag<'a> {
             return Ok(None);
         }
         let name = self.name(key);
-        v.as_string().map(Some).ok_or_else(|| type_error(&name, "of type string", &v, is_secret_key(&name)))
+        v.as_string()
+            .map(Some)
+            .ok_or_else(|| type_error(&name, "of type string", &v, is_secret_key(&name)))
     }
 
     pub fn required_string(&self, key: &str) -> Result<String, Error> {
         let name = self.name(key);
-        self.string(key)?.ok_or_else(|| type_error(&name, "of type string", &JsValue::UNDEFINED, false))
+        self.string(key)?
+            .ok_or_else(|| type_error(&name, "of type string", &JsValue::UNDEFINED, false))
     }
 
     pub fn bool(&self, key: &str) -> Result<Option<bool>, Error> {
@@ -180,7 +231,9 @@ impl<'a> Bag<'a> {
         if Self::absent(&v) {
             return Ok(None);
         }
-        v.as_bool().map(Some).ok_or_else(|| type_error(&self.name(key), "of type boolean", &v, false))
+        v.as_bool()
+            .map(Some)
+            .ok_or_else(|| type_error(&self.name(key), "of type boolean", &v, false))
     }
 
     pub fn number(&self, key: &str) -> Result<Option<f64>, Error> {
@@ -188,7 +241,9 @@ impl<'a> Bag<'a> {
         if Self::absent(&v) {
             return Ok(None);
         }
-        v.as_f64().map(Some).ok_or_else(|| type_error(&self.name(key), "of type number", &v, false))
+        v.as_f64()
+            .map(Some)
+            .ok_or_else(|| type_error(&self.name(key), "of type number", &v, false))
     }
 
     pub fn function(&self, key: &str) -> Result<Option<Function>, Error> {
@@ -196,15 +251,28 @@ impl<'a> Bag<'a> {
         if Self::absent(&v) {
             return Ok(None);
         }
-        v.clone().dyn_into::<Function>().map(Some).map_err(|_| type_error(&self.name(key), "of type function", &v, false))
+        v.clone()
+            .dyn_into::<Function>()
+            .map(Some)
+            .map_err(|_| type_error(&self.name(key), "of type function", &v, false))
     }
 
     /// An integer in i32 range (page sizes).
     pub fn int(&self, key: &str) -> Result<Option<i32>, Error> {
         match self.number(key)? {
             None => Ok(None),
-            Some(n) if n.is_finite() && n.fract() == 0.0 && n >= f64::from(i32::MIN) && n <= f64::from(i32::MAX) => Ok(Some(n as i32)),
-            Some(_) => Err(Error::InvalidArgValue { name: self.name(key), reason: "it must be a whole number".into() }),
+            Some(n)
+                if n.is_finite()
+                    && n.fract() == 0.0
+                    && n >= f64::from(i32::MIN)
+                    && n <= f64::from(i32::MAX) =>
+            {
+                Ok(Some(n as i32))
+            }
+            Some(_) => Err(Error::InvalidArgValue {
+                name: self.name(key),
+                reason: "it must be a whole number".into(),
+            }),
         }
     }
 
@@ -214,11 +282,20 @@ impl<'a> Bag<'a> {
         if Self::absent(&v) {
             return Ok(None);
         }
-        let aborted = if v.is_object() { Reflect::get(&v, &"aborted".into()).ok() } else { None };
+        let aborted = if v.is_object() {
+            Reflect::get(&v, &"aborted".into()).ok()
+        } else {
+            None
+        };
         if aborted.is_some_and(|a| a.as_bool().is_some()) {
             Ok(Some(v))
         } else {
-            Err(type_error(&self.name(key), "an instance of AbortSignal", &v, false))
+            Err(type_error(
+                &self.name(key),
+                "an instance of AbortSignal",
+                &v,
+                false,
+            ))
         }
     }
 
@@ -244,7 +321,9 @@ impl<'a> Bag<'a> {
     }
 }
 
-#[wasm_bindgen(inline_js = "export function safeEntries(o) { try { return Object.entries(o); } catch { return null; } }")]
+#[wasm_bindgen(
+    inline_js = "export function safeEntries(o) { try { return Object.entries(o); } catch { return null; } }"
+)]
 extern "C" {
     #[wasm_bindgen(js_name = safeEntries)]
     fn safe_entries(o: &JsValue) -> JsValue;
@@ -257,15 +336,21 @@ extern "C" {
 pub fn entries(obj: &JsValue, name: &str) -> Result<js_sys::Array, Error> {
     let list = safe_entries(obj);
     if list.is_null() {
-        return Err(Error::InvalidArgValue { name: name.into(), reason: "listing its keys threw an exception".into() });
+        return Err(Error::InvalidArgValue {
+            name: name.into(),
+            reason: "listing its keys threw an exception".into(),
+        });
     }
     Ok(js_sys::Array::from(&list))
 }
 
 /// A JS value as JSON (plain objects, arrays, strings, numbers, booleans, null).
 pub fn to_json(v: &JsValue, name: &str) -> Result<serde_json::Value, Error> {
-    serde_wasm_bindgen::from_value(v.clone())
-        .map_err(|_| Error::InvalidArgValue { name: name.into(), reason: "it must be plain JSON data (objects, arrays, strings, numbers, booleans, null)".into() })
+    serde_wasm_bindgen::from_value(v.clone()).map_err(|_| Error::InvalidArgValue {
+        name: name.into(),
+        reason: "it must be plain JSON data (objects, arrays, strings, numbers, booleans, null)"
+            .into(),
+    })
 }
 
 /// Reads and checks `createKfpClient` options.
@@ -289,16 +374,31 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
         "dex" => Auth::Dex {
             username: check::check_username(&auth_bag.required_string("username")?)?,
             password: Secret::new(auth_bag.required_string("password")?),
-            connector: check::check_connector(&auth_bag.string("connector")?.unwrap_or_else(|| "local".into()))?,
+            connector: check::check_connector(
+                &auth_bag
+                    .string("connector")?
+                    .unwrap_or_else(|| "local".into()),
+            )?,
         },
         "serviceAccountToken" => {
             let Some(host) = host.filter(|h| h.is_node()) else {
-                return Err(Error::Unsupported { feature: "auth type \"serviceAccountToken\"".into(), reason: "it reads a file and needs Node.js".into() });
+                return Err(Error::Unsupported {
+                    feature: "auth type \"serviceAccountToken\"".into(),
+                    reason: "it reads a file and needs Node.js".into(),
+                });
             };
             let path = match auth_bag.string("path")? {
                 Some(p) if !p.trim().is_empty() => p,
-                Some(_) => return Err(Error::InvalidArgValue { name: "auth.path".into(), reason: "it must not be empty".into() }),
-                None => host.env(SA_TOKEN_PATH_ENV).filter(|p| !p.is_empty()).unwrap_or_else(|| DEFAULT_SA_TOKEN_PATH.into()),
+                Some(_) => {
+                    return Err(Error::InvalidArgValue {
+                        name: "auth.path".into(),
+                        reason: "it must not be empty".into(),
+                    })
+                }
+                None => host
+                    .env(SA_TOKEN_PATH_ENV)
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| DEFAULT_SA_TOKEN_PATH.into()),
             };
             token = TokenSource::File(path.clone());
             Auth::ServiceAccountToken { path }
@@ -307,48 +407,84 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
             let v = auth_bag.raw("token")?;
             token = if let Some(s) = v.as_string() {
                 if s.trim().is_empty() {
-                    return Err(Error::InvalidArgValue { name: "auth.token".into(), reason: "it must not be empty".into() });
+                    return Err(Error::InvalidArgValue {
+                        name: "auth.token".into(),
+                        reason: "it must not be empty".into(),
+                    });
                 }
                 TokenSource::Static(Secret::new(s))
             } else if let Some(f) = v.dyn_ref::<Function>() {
                 TokenSource::Function(f.clone())
             } else {
-                return Err(type_error("auth.token", "of type string or function", &v, true));
+                return Err(type_error(
+                    "auth.token",
+                    "of type string or function",
+                    &v,
+                    true,
+                ));
             };
             Auth::Bearer
         }
-        "cookies" => Auth::Cookies { cookies: check::check_cookie_string(&auth_bag.required_string("cookies")?)? },
+        "cookies" => Auth::Cookies {
+            cookies: check::check_cookie_string(&auth_bag.required_string("cookies")?)?,
+        },
         other => {
             return Err(Error::InvalidArgValue {
                 name: "auth.type".into(),
-                reason: format!("\"{}\" is not one of {}", other.chars().take(40).collect::<String>(), AUTH_TYPES.map(|t| format!("\"{t}\"")).join(", ")),
+                reason: format!(
+                    "\"{}\" is not one of {}",
+                    other.chars().take(40).collect::<String>(),
+                    AUTH_TYPES.map(|t| format!("\"{t}\"")).join(", ")
+                ),
             })
         }
     };
 
-    let namespace = bag.string("namespace")?.map(|ns| check::check_namespace("namespace", &ns)).transpose()?;
+    let namespace = bag
+        .string("namespace")?
+        .map(|ns| check::check_namespace("namespace", &ns))
+        .transpose()?;
     let skip_tls_verify = bag.bool("skipTlsVerify")?.unwrap_or(false);
-    let ca_cert = bag.string("caCert")?.map(|pem| check::check_ca_cert(&pem)).transpose()?;
+    let ca_cert = bag
+        .string("caCert")?
+        .map(|pem| check::check_ca_cert(&pem))
+        .transpose()?;
     if (skip_tls_verify || ca_cert.is_some()) && !host.is_some_and(Host::is_node) {
         return Err(Error::Unsupported {
             feature: if skip_tls_verify { "skipTlsVerify".into() } else { "caCert".into() },
             reason: "browsers verify TLS themselves; trust the certificate in the browser or the OS instead".into(),
         });
     }
-    let timeout_ms = bag.number("timeoutMs")?.map(check::check_timeout).transpose()?;
-    let api_version = bag.string("apiVersion")?.map(|v| check::check_api_version(&v)).transpose()?.flatten();
+    let timeout_ms = bag
+        .number("timeoutMs")?
+        .map(check::check_timeout)
+        .transpose()?;
+    let api_version = bag
+        .string("apiVersion")?
+        .map(|v| check::check_api_version(&v))
+        .transpose()?
+        .flatten();
     let fetch = bag.function("fetch")?;
     let signal = bag.signal("signal")?;
     let retry = match bag.raw("retry")? {
         v if v.as_bool() == Some(false) => crate::core::client::RetryPolicy::OFF,
-        v if v.is_undefined() || v.is_null() || v.as_bool() == Some(true) => crate::core::client::RetryPolicy::default(),
+        v if v.is_undefined() || v.is_null() || v.as_bool() == Some(true) => {
+            crate::core::client::RetryPolicy::default()
+        }
         _ => {
             let retry = bag.object("retry")?.unwrap_or(JsValue::UNDEFINED);
             let r = Bag::new(&retry, "retry")?;
-            check::check_retry(r.number("retries")?, r.number("minDelayMs")?, r.number("maxDelayMs")?)?
+            check::check_retry(
+                r.number("retries")?,
+                r.number("minDelayMs")?,
+                r.number("maxDelayMs")?,
+            )?
         }
     };
-    let max_response_bytes = bag.number("maxResponseBytes")?.map(check::check_max_bytes).transpose()?;
+    let max_response_bytes = bag
+        .number("maxResponseBytes")?
+        .map(check::check_max_bytes)
+        .transpose()?;
     let session = match bag.raw("session")? {
         v if v.is_undefined() || v.is_null() => None,
         v => Some(parse_session(&v, &api)?),
@@ -361,14 +497,30 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
             let name = pair.get(0).as_string().unwrap_or_default();
             let value = pair.get(1);
             let Some(value) = value.as_string() else {
-                return Err(type_error(&format!("headers.{name}"), "of type string", &value, false));
+                return Err(type_error(
+                    &format!("headers.{name}"),
+                    "of type string",
+                    &value,
+                    false,
+                ));
             };
             headers.push(check::check_header(&auth, &name, &value)?);
         }
     }
 
     Ok(Parsed {
-        options: ClientOptions { api, auth, namespace, skip_tls_verify, ca_cert, timeout_ms, headers, api_version, retry, max_response_bytes },
+        options: ClientOptions {
+            api,
+            auth,
+            namespace,
+            skip_tls_verify,
+            ca_cert,
+            timeout_ms,
+            headers,
+            api_version,
+            retry,
+            max_response_bytes,
+        },
         token,
         fetch,
         signal,

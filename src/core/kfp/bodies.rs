@@ -7,7 +7,10 @@ use serde_json::{json, Map, Value};
 use crate::core::error::Error;
 
 fn invalid(name: &str, reason: impl Into<String>) -> Error {
-    Error::InvalidArgValue { name: name.into(), reason: reason.into() }
+    Error::InvalidArgValue {
+        name: name.into(),
+        reason: reason.into(),
+    }
 }
 
 fn non_empty(value: Option<&str>) -> Option<&str> {
@@ -25,7 +28,11 @@ fn required_name(name: &str, value: &str) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`Error::InvalidArgValue`] (`name`) for an empty name.
-pub fn experiment(name: &str, description: Option<&str>, namespace: Option<&str>) -> Result<Value, Error> {
+pub fn experiment(
+    name: &str,
+    description: Option<&str>,
+    namespace: Option<&str>,
+) -> Result<Value, Error> {
     required_name("name", name)?;
     let mut body = Map::new();
     body.insert("display_name".into(), json!(name));
@@ -42,7 +49,10 @@ pub fn experiment(name: &str, description: Option<&str>, namespace: Option<&str>
 #[derive(Debug, Clone, PartialEq)]
 pub enum PipelineSource {
     /// An uploaded pipeline (the latest version when `version_id` is `None`, KFP ≥ 2.5).
-    Version { pipeline_id: String, version_id: Option<String> },
+    Version {
+        pipeline_id: String,
+        version_id: Option<String>,
+    },
     /// The spec itself ([`super::package::PipelinePackage::embedded`]).
     Embedded(Value),
 }
@@ -145,10 +155,17 @@ pub fn recurring_run(spec: &RunSpec, schedule: &Schedule) -> Result<Value, Error
     if let Some(end) = non_empty(schedule.end_time.as_deref()) {
         trigger_times.insert("end_time".into(), json!(end));
     }
-    let trigger = match (schedule.interval_second, non_empty(schedule.cron.as_deref())) {
+    let trigger = match (
+        schedule.interval_second,
+        non_empty(schedule.cron.as_deref()),
+    ) {
         (Some(seconds), None) => {
-            if !(seconds.is_finite() && seconds >= 1.0 && seconds.fract() == 0.0 && seconds < 1e15) {
-                return Err(invalid("intervalSecond", "it must be a whole number of seconds, 1 or more"));
+            if !(seconds.is_finite() && seconds >= 1.0 && seconds.fract() == 0.0 && seconds < 1e15)
+            {
+                return Err(invalid(
+                    "intervalSecond",
+                    "it must be a whole number of seconds, 1 or more",
+                ));
             }
             trigger_times.insert("interval_second".into(), json!(format!("{seconds:.0}")));
             json!({"periodic_schedule": trigger_times})
@@ -164,16 +181,31 @@ pub fn recurring_run(spec: &RunSpec, schedule: &Schedule) -> Result<Value, Error
             trigger_times.insert("cron".into(), json!(cron));
             json!({"cron_schedule": trigger_times})
         }
-        (Some(_), Some(_)) => return Err(invalid("options", "pass intervalSecond or cronExpression, not both")),
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "options",
+                "pass intervalSecond or cronExpression, not both",
+            ))
+        }
         (None, None) => return Err(invalid("options", "pass intervalSecond or cronExpression")),
     };
     body.insert("trigger".into(), trigger);
     let concurrency = schedule.max_concurrency.unwrap_or(1.0);
     if !(concurrency.fract() == 0.0 && (1.0..=10.0).contains(&concurrency)) {
-        return Err(invalid("maxConcurrency", "it must be a whole number from 1 to 10"));
+        return Err(invalid(
+            "maxConcurrency",
+            "it must be a whole number from 1 to 10",
+        ));
     }
     body.insert("max_concurrency".into(), json!(format!("{concurrency:.0}")));
-    body.insert("mode".into(), json!(if schedule.enabled { "ENABLE" } else { "DISABLE" }));
+    body.insert(
+        "mode".into(),
+        json!(if schedule.enabled {
+            "ENABLE"
+        } else {
+            "DISABLE"
+        }),
+    );
     if let Some(no_catchup) = schedule.no_catchup {
         body.insert("no_catchup".into(), json!(no_catchup));
     }
@@ -185,8 +217,17 @@ pub fn recurring_run(spec: &RunSpec, schedule: &Schedule) -> Result<Value, Error
 pub const FINISHED_STATES: [&str; 4] = ["SUCCEEDED", "SKIPPED", "FAILED", "CANCELED"];
 
 /// Every v2beta1 `RuntimeState`.
-pub const RUN_STATES: [&str; 9] =
-    ["RUNTIME_STATE_UNSPECIFIED", "PENDING", "RUNNING", "SUCCEEDED", "SKIPPED", "FAILED", "CANCELING", "CANCELED", "PAUSED"];
+pub const RUN_STATES: [&str; 9] = [
+    "RUNTIME_STATE_UNSPECIFIED",
+    "PENDING",
+    "RUNNING",
+    "SUCCEEDED",
+    "SKIPPED",
+    "FAILED",
+    "CANCELING",
+    "CANCELED",
+    "PAUSED",
+];
 
 /// True for a finished state; a missing state (omitted UNSPECIFIED) is not finished.
 pub fn is_finished(state: Option<&str>) -> bool {
@@ -202,7 +243,14 @@ pub fn check_states(states: &[String]) -> Result<(), Error> {
         return Err(invalid("states", "it is empty"));
     }
     if let Some(bad) = states.iter().find(|s| !RUN_STATES.contains(&s.as_str())) {
-        return Err(invalid("states", format!("\"{}\" is not one of {}", bad.chars().take(40).collect::<String>(), RUN_STATES.join(", "))));
+        return Err(invalid(
+            "states",
+            format!(
+                "\"{}\" is not one of {}",
+                bad.chars().take(40).collect::<String>(),
+                RUN_STATES.join(", ")
+            ),
+        ));
     }
     Ok(())
 }
@@ -210,7 +258,11 @@ pub fn check_states(states: &[String]) -> Result<(), Error> {
 /// `kfp.Client`'s default run name: `<pipeline> <YYYY-mm-dd HH-MM-SS>` (UTC), from the time in
 /// milliseconds since the epoch.
 pub fn default_run_name(pipeline: &str, now_ms: f64) -> String {
-    let secs = if now_ms.is_finite() && now_ms > 0.0 { (now_ms / 1000.0) as i64 } else { 0 };
+    let secs = if now_ms.is_finite() && now_ms > 0.0 {
+        (now_ms / 1000.0) as i64
+    } else {
+        0
+    };
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.
     let z = days + 719_468;
@@ -222,7 +274,12 @@ pub fn default_run_name(pipeline: &str, now_ms: f64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{pipeline} {year:04}-{month:02}-{day:02} {:02}-{:02}-{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
+    format!(
+        "{pipeline} {year:04}-{month:02}-{day:02} {:02}-{:02}-{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 #[cfg(test)]
@@ -233,8 +290,16 @@ mod tests {
         RunSpec {
             display_name: "nightly".into(),
             experiment_id: Some("e1".into()),
-            pipeline: Some(PipelineSource::Version { pipeline_id: "p1".into(), version_id: Some("v1".into()) }),
-            parameters: Some(json!({"epochs": 3, "lr": 0.1, "tags": ["a"]}).as_object().cloned().unwrap()),
+            pipeline: Some(PipelineSource::Version {
+                pipeline_id: "p1".into(),
+                version_id: Some("v1".into()),
+            }),
+            parameters: Some(
+                json!({"epochs": 3, "lr": 0.1, "tags": ["a"]})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            ),
             pipeline_root: Some("s3://bucket/root".into()),
             service_account: Some("pipeline-runner".into()),
             ..RunSpec::default()
@@ -243,8 +308,14 @@ mod tests {
 
     #[test]
     fn experiment_bodies() {
-        assert_eq!(experiment("exp 1", Some("d"), Some("team-a")).unwrap(), json!({"display_name": "exp 1", "description": "d", "namespace": "team-a"}));
-        assert_eq!(experiment("exp", None, Some("")).unwrap(), json!({"display_name": "exp"}));
+        assert_eq!(
+            experiment("exp 1", Some("d"), Some("team-a")).unwrap(),
+            json!({"display_name": "exp 1", "description": "d", "namespace": "team-a"})
+        );
+        assert_eq!(
+            experiment("exp", None, Some("")).unwrap(),
+            json!({"display_name": "exp"})
+        );
         assert!(experiment(" ", None, None).is_err());
     }
 
@@ -257,28 +328,83 @@ mod tests {
                 "runtime_config": {"parameters": {"epochs": 3, "lr": 0.1, "tags": ["a"]}, "pipeline_root": "s3://bucket/root"},
                 "service_account": "pipeline-runner"})
         );
-        let embedded = RunSpec { display_name: "r".into(), pipeline: Some(PipelineSource::Embedded(json!({"root": {}}))), ..RunSpec::default() };
-        assert_eq!(run(&embedded).unwrap(), json!({"display_name": "r", "pipeline_spec": {"root": {}}}));
-        assert!(run(&RunSpec { display_name: "r".into(), ..RunSpec::default() }).is_err());
-        assert!(run(&RunSpec { pipeline: embedded.pipeline.clone(), ..RunSpec::default() }).is_err());
+        let embedded = RunSpec {
+            display_name: "r".into(),
+            pipeline: Some(PipelineSource::Embedded(json!({"root": {}}))),
+            ..RunSpec::default()
+        };
+        assert_eq!(
+            run(&embedded).unwrap(),
+            json!({"display_name": "r", "pipeline_spec": {"root": {}}})
+        );
+        assert!(run(&RunSpec {
+            display_name: "r".into(),
+            ..RunSpec::default()
+        })
+        .is_err());
+        assert!(run(&RunSpec {
+            pipeline: embedded.pipeline.clone(),
+            ..RunSpec::default()
+        })
+        .is_err());
     }
 
     #[test]
     fn recurring_run_bodies() {
-        let every_hour = Schedule { interval_second: Some(3600.0), start_time: Some("2024-01-01T00:00:00Z".into()), enabled: true, ..Schedule::default() };
+        let every_hour = Schedule {
+            interval_second: Some(3600.0),
+            start_time: Some("2024-01-01T00:00:00Z".into()),
+            enabled: true,
+            ..Schedule::default()
+        };
         let body = recurring_run(&spec(), &every_hour).unwrap();
-        assert_eq!(body["trigger"], json!({"periodic_schedule": {"start_time": "2024-01-01T00:00:00Z", "interval_second": "3600"}}));
-        assert_eq!((body["max_concurrency"].clone(), body["mode"].clone()), (json!("1"), json!("ENABLE")));
-        let cron = Schedule { cron: Some("0 0 * * * *".into()), max_concurrency: Some(3.0), no_catchup: Some(true), ..Schedule::default() };
+        assert_eq!(
+            body["trigger"],
+            json!({"periodic_schedule": {"start_time": "2024-01-01T00:00:00Z", "interval_second": "3600"}})
+        );
+        assert_eq!(
+            (body["max_concurrency"].clone(), body["mode"].clone()),
+            (json!("1"), json!("ENABLE"))
+        );
+        let cron = Schedule {
+            cron: Some("0 0 * * * *".into()),
+            max_concurrency: Some(3.0),
+            no_catchup: Some(true),
+            ..Schedule::default()
+        };
         let body = recurring_run(&spec(), &cron).unwrap();
-        assert_eq!(body["trigger"], json!({"cron_schedule": {"cron": "0 0 * * * *"}}));
-        assert_eq!((body["max_concurrency"].clone(), body["mode"].clone(), body["no_catchup"].clone()), (json!("3"), json!("DISABLE"), json!(true)));
+        assert_eq!(
+            body["trigger"],
+            json!({"cron_schedule": {"cron": "0 0 * * * *"}})
+        );
+        assert_eq!(
+            (
+                body["max_concurrency"].clone(),
+                body["mode"].clone(),
+                body["no_catchup"].clone()
+            ),
+            (json!("3"), json!("DISABLE"), json!(true))
+        );
         for bad in [
             Schedule::default(),
-            Schedule { interval_second: Some(1.0), cron: Some("* * * * * *".into()), ..Schedule::default() },
-            Schedule { interval_second: Some(0.5), ..Schedule::default() },
-            Schedule { cron: Some("* *".into()), ..Schedule::default() },
-            Schedule { interval_second: Some(60.0), max_concurrency: Some(0.0), ..Schedule::default() },
+            Schedule {
+                interval_second: Some(1.0),
+                cron: Some("* * * * * *".into()),
+                ..Schedule::default()
+            },
+            Schedule {
+                interval_second: Some(0.5),
+                ..Schedule::default()
+            },
+            Schedule {
+                cron: Some("* *".into()),
+                ..Schedule::default()
+            },
+            Schedule {
+                interval_second: Some(60.0),
+                max_concurrency: Some(0.0),
+                ..Schedule::default()
+            },
         ] {
             assert!(recurring_run(&spec(), &bad).is_err(), "{bad:?}");
         }
@@ -289,7 +415,13 @@ mod tests {
         for s in FINISHED_STATES {
             assert!(is_finished(Some(s)));
         }
-        for s in ["PENDING", "RUNNING", "CANCELING", "PAUSED", "RUNTIME_STATE_UNSPECIFIED"] {
+        for s in [
+            "PENDING",
+            "RUNNING",
+            "CANCELING",
+            "PAUSED",
+            "RUNTIME_STATE_UNSPECIFIED",
+        ] {
             assert!(!is_finished(Some(s)));
         }
         assert!(!is_finished(None));
@@ -300,7 +432,13 @@ mod tests {
 
     #[test]
     fn run_names() {
-        assert_eq!(default_run_name("sum-numbers", 1_704_067_200_000.0), "sum-numbers 2024-01-01 00-00-00");
-        assert_eq!(default_run_name("p", 951_827_696_000.0), "p 2000-02-29 12-34-56");
+        assert_eq!(
+            default_run_name("sum-numbers", 1_704_067_200_000.0),
+            "sum-numbers 2024-01-01 00-00-00"
+        );
+        assert_eq!(
+            default_run_name("p", 951_827_696_000.0),
+            "p 2000-02-29 12-34-56"
+        );
     }
 }

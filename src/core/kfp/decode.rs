@@ -15,8 +15,10 @@ use serde_json::{Map, Value};
 use crate::core::error::Error;
 use crate::core::http::{redact_url, HttpResponse};
 
-/// The longest message put into [`Error::Api`], in characters.
-const MAX_MESSAGE: usize = 300;
+/// The longest message put into [`Error::Api`], in characters: a bound on memory only. The
+/// message is cut to [`crate::core::error::SHOWN_MESSAGE`] at the border, after the client's
+/// secrets were scrubbed from the whole text (a cut first would leave a secret's prefix).
+const MAX_MESSAGE: usize = 4096;
 /// The longest excerpt of a plain-text body, in characters.
 const MAX_TEXT: usize = 200;
 /// The longest HTML `<title>` quoted, in characters.
@@ -32,7 +34,11 @@ fn is_success(resp: &HttpResponse) -> bool {
 }
 
 fn unexpected(resp: &HttpResponse, what: String) -> Error {
-    Error::UnexpectedResponse { status: resp.status, url: redact_url(&resp.url), what }
+    Error::UnexpectedResponse {
+        status: resp.status,
+        url: redact_url(&resp.url),
+        what,
+    }
 }
 
 fn is_blank(body: &[u8]) -> bool {
@@ -54,7 +60,13 @@ pub fn decode_json(resp: &HttpResponse) -> Result<Value, Error> {
     }
     if resp.is_json() {
         return serde_json::from_slice(&resp.body).map_err(|e| {
-            unexpected(resp, format!("invalid JSON ({e}, {} bytes) instead of a KFP answer", resp.body.len()))
+            unexpected(
+                resp,
+                format!(
+                    "invalid JSON ({e}, {} bytes) instead of a KFP answer",
+                    resp.body.len()
+                ),
+            )
         });
     }
     if resp.media_type().is_empty() && !resp.is_html() {
@@ -63,7 +75,13 @@ pub fn decode_json(resp: &HttpResponse) -> Result<Value, Error> {
             return Ok(value);
         }
     }
-    Err(unexpected(resp, format!("{} instead of a KFP answer: {WRONG_PLACE_HINT}", describe_body(resp))))
+    Err(unexpected(
+        resp,
+        format!(
+            "{} instead of a KFP answer: {WRONG_PLACE_HINT}",
+            describe_body(resp)
+        ),
+    ))
 }
 
 /// Like [`decode_json`], then makes sure `key` holds an array: KFP omits empty lists, so an empty
@@ -76,7 +94,10 @@ pub fn decode_json(resp: &HttpResponse) -> Result<Value, Error> {
 pub fn decode_list(resp: &HttpResponse, key: &str) -> Result<Value, Error> {
     let mut value = decode_json(resp)?;
     let Value::Object(map) = &mut value else {
-        return Err(unexpected(resp, "a JSON body that is not an object where a list answer was expected".into()));
+        return Err(unexpected(
+            resp,
+            "a JSON body that is not an object where a list answer was expected".into(),
+        ));
     };
     match map.get(key) {
         Some(Value::Array(_)) => {}
@@ -84,7 +105,10 @@ pub fn decode_list(resp: &HttpResponse, key: &str) -> Result<Value, Error> {
             map.insert(key.to_owned(), Value::Array(Vec::new()));
         }
         Some(_) => {
-            return Err(unexpected(resp, format!("the field \"{key}\" of a list answer is not an array")));
+            return Err(unexpected(
+                resp,
+                format!("the field \"{key}\" of a list answer is not an array"),
+            ));
         }
     }
     Ok(value)
@@ -93,17 +117,26 @@ pub fn decode_list(resp: &HttpResponse, key: &str) -> Result<Value, Error> {
 /// The error for an answer that must be a JSON object (a single resource, a page) but is an
 /// array, a string, a number or `null`.
 pub fn not_an_object(resp: &HttpResponse) -> Error {
-    unexpected(resp, "a JSON value that is not an object where a KFP object was expected".into())
+    unexpected(
+        resp,
+        "a JSON value that is not an object where a KFP object was expected".into(),
+    )
 }
 
 /// The error for a page whose list field is not an array.
 pub fn list_not_array(resp: &HttpResponse, key: &str) -> Error {
-    unexpected(resp, format!("the field \"{key}\" of a list answer is not an array"))
+    unexpected(
+        resp,
+        format!("the field \"{key}\" of a list answer is not an array"),
+    )
 }
 
 /// The error for a JSON answer that does not parse.
 pub fn invalid_json(resp: &HttpResponse, bytes: u32) -> Error {
-    unexpected(resp, format!("invalid JSON ({bytes} bytes) instead of a KFP answer"))
+    unexpected(
+        resp,
+        format!("invalid JSON ({bytes} bytes) instead of a KFP answer"),
+    )
 }
 
 /// For calls whose answer carries nothing (`DELETE`, `:archive`): a 2xx with `{}` or no body.
@@ -154,7 +187,10 @@ fn error_details(resp: &HttpResponse) -> (Option<i64>, String) {
         return (None, String::new());
     }
     if resp.is_html() {
-        return (None, format!("{} instead of a KFP answer", html_description(&resp.body)));
+        return (
+            None,
+            format!("{} instead of a KFP answer", html_description(&resp.body)),
+        );
     }
     if let Some(map) = json_object(resp) {
         let code = map.get("code").and_then(|code| match code {
@@ -166,11 +202,20 @@ fn error_details(resp: &HttpResponse) -> (Option<i64>, String) {
         return (code, message);
     }
     if resp.is_json() {
-        return (None, format!("an error body that is not a JSON object ({} bytes)", resp.body.len()));
+        return (
+            None,
+            format!(
+                "an error body that is not a JSON object ({} bytes)",
+                resp.body.len()
+            ),
+        );
     }
     match text_excerpt(&resp.body) {
         Some(text) => (None, text),
-        None => (None, format!("{} instead of a KFP answer", describe_body(resp))),
+        None => (
+            None,
+            format!("{} instead of a KFP answer", describe_body(resp)),
+        ),
     }
 }
 
@@ -218,7 +263,10 @@ pub fn is_not_found_route(resp: &HttpResponse) -> bool {
         None => true,
         Some(message) => {
             let message = message.trim_end_matches(['.', '\n']).to_ascii_lowercase();
-            matches!(message.as_str(), "not found" | "404 page not found" | "page not found" | "404 not found")
+            matches!(
+                message.as_str(),
+                "not found" | "404 page not found" | "page not found" | "404 not found"
+            )
         }
     }
 }
@@ -232,9 +280,15 @@ fn describe_body(resp: &HttpResponse) -> String {
     if resp.is_html() {
         return html_description(&resp.body);
     }
-    let kind = if media.is_empty() { "a body without a content type".to_owned() } else { format!("a {media} body") };
+    let kind = if media.is_empty() {
+        "a body without a content type".to_owned()
+    } else {
+        format!("a {media} body")
+    };
     match text_excerpt(&resp.body) {
-        Some(text) if media.starts_with("text/") || media.is_empty() => format!("{kind} (\"{text}\")"),
+        Some(text) if media.starts_with("text/") || media.is_empty() => {
+            format!("{kind} (\"{text}\")")
+        }
         _ => format!("{kind} of {} bytes", resp.body.len()),
     }
 }
@@ -269,7 +323,10 @@ fn html_title(body: &[u8]) -> Option<String> {
 
 /// A cleaned excerpt of a text body, or `None` when the body looks binary.
 fn text_excerpt(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body.get(..body.len().min(4 * MAX_TEXT + 64)).unwrap_or(body));
+    let text = String::from_utf8_lossy(
+        body.get(..body.len().min(4 * MAX_TEXT + 64))
+            .unwrap_or(body),
+    );
     let suspicious = text
         .chars()
         .filter(|c| *c == '\u{fffd}' || (c.is_control() && !c.is_whitespace()))
@@ -288,7 +345,10 @@ fn text_excerpt(body: &[u8]) -> Option<String> {
 /// Whitespace and control characters collapsed to single spaces, trimmed.
 fn clean_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4 * MAX_MESSAGE));
-    for word in text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -335,7 +395,12 @@ mod tests {
 
     fn api(err: Error) -> (u16, String, Option<i64>, String) {
         match err {
-            Error::Api { status, url, grpc_code, message } => (status, url, grpc_code, message),
+            Error::Api {
+                status,
+                url,
+                grpc_code,
+                message,
+            } => (status, url, grpc_code, message),
             other => panic!("not Api: {other:?}"),
         }
     }
@@ -353,14 +418,22 @@ mod tests {
     #[test]
     fn json_ok_is_kept_as_sent() {
         let body = r#"{"experiment_id":"e1","created_at":"2024-01-01T00:00:00Z","new_field":{"x":"9007199254740993"}}"#;
-        let value = decode_json(&resp(200, Some("application/json; charset=utf-8"), body.as_bytes())).unwrap();
+        let value = decode_json(&resp(
+            200,
+            Some("application/json; charset=utf-8"),
+            body.as_bytes(),
+        ))
+        .unwrap();
         assert_eq!(value, serde_json::from_str::<Value>(body).unwrap());
     }
 
     #[test]
     fn empty_body_is_empty_object() {
         assert_eq!(decode_json(&resp(200, None, b"")).unwrap(), json!({}));
-        assert_eq!(decode_json(&resp(204, Some("text/plain"), b" \n")).unwrap(), json!({}));
+        assert_eq!(
+            decode_json(&resp(204, Some("text/plain"), b" \n")).unwrap(),
+            json!({})
+        );
         decode_empty(&json_resp(200, "{}")).unwrap();
         decode_empty(&resp(200, None, b"")).unwrap();
         decode_empty(&json_resp(200, r#"{"extra":1}"#)).unwrap();
@@ -368,17 +441,28 @@ mod tests {
 
     #[test]
     fn json_without_content_type_is_accepted() {
-        assert_eq!(decode_json(&resp(200, None, b"{\"a\":1}")).unwrap(), json!({"a": 1}));
+        assert_eq!(
+            decode_json(&resp(200, None, b"{\"a\":1}")).unwrap(),
+            json!({"a": 1})
+        );
     }
 
     #[test]
     fn empty_list_gets_its_array() {
-        assert_eq!(decode_list(&json_resp(200, "{}"), "experiments").unwrap(), json!({"experiments": []}));
         assert_eq!(
-            decode_list(&json_resp(200, r#"{"experiments":null,"total_size":0}"#), "experiments").unwrap(),
+            decode_list(&json_resp(200, "{}"), "experiments").unwrap(),
+            json!({"experiments": []})
+        );
+        assert_eq!(
+            decode_list(
+                &json_resp(200, r#"{"experiments":null,"total_size":0}"#),
+                "experiments"
+            )
+            .unwrap(),
             json!({"experiments": [], "total_size": 0})
         );
-        let full = r#"{"experiments":[{"experiment_id":"e"}],"total_size":1,"next_page_token":"t"}"#;
+        let full =
+            r#"{"experiments":[{"experiment_id":"e"}],"total_size":1,"next_page_token":"t"}"#;
         assert_eq!(
             decode_list(&json_resp(200, full), "experiments").unwrap(),
             serde_json::from_str::<Value>(full).unwrap()
@@ -387,8 +471,10 @@ mod tests {
 
     #[test]
     fn list_of_wrong_shape() {
-        assert!(what(decode_list(&json_resp(200, r#"{"experiments":{}}"#), "experiments").unwrap_err())
-            .contains("\"experiments\""));
+        assert!(what(
+            decode_list(&json_resp(200, r#"{"experiments":{}}"#), "experiments").unwrap_err()
+        )
+        .contains("\"experiments\""));
         what(decode_list(&json_resp(200, "[1]"), "experiments").unwrap_err());
     }
 
@@ -396,7 +482,10 @@ mod tests {
     fn html_200_names_the_title_not_the_page() {
         let page = b"<!DOCTYPE html><html><head><TITLE>\n  Sign in &amp; continue </title></head><body>secret-ish markup</body></html>";
         let w = what(decode_json(&resp(200, Some("text/html; charset=utf-8"), page)).unwrap_err());
-        assert!(w.contains("an HTML page (title: \"Sign in & continue\")"), "{w}");
+        assert!(
+            w.contains("an HTML page (title: \"Sign in & continue\")"),
+            "{w}"
+        );
         assert!(w.contains("apiUrl"), "{w}");
         assert!(!w.contains("markup"), "{w}");
         // Without a content type, sniffed.
@@ -408,8 +497,13 @@ mod tests {
     fn other_non_json_200() {
         let w = what(decode_json(&resp(200, Some("text/plain"), b"hello")).unwrap_err());
         assert!(w.contains("text/plain") && w.contains("hello"), "{w}");
-        let w = what(decode_json(&resp(200, Some("application/octet-stream"), &[1, 2, 3])).unwrap_err());
-        assert!(w.contains("application/octet-stream body of 3 bytes"), "{w}");
+        let w = what(
+            decode_json(&resp(200, Some("application/octet-stream"), &[1, 2, 3])).unwrap_err(),
+        );
+        assert!(
+            w.contains("application/octet-stream body of 3 bytes"),
+            "{w}"
+        );
         let w = what(decode_json(&resp(200, None, b"not json")).unwrap_err());
         assert!(w.contains("without a content type"), "{w}");
     }
@@ -424,11 +518,15 @@ mod tests {
     #[test]
     fn redirect() {
         let mut r = resp(302, Some("text/html"), b"<a href=...>Found</a>");
-        r.headers.set("location", "/oauth2/start?rd=%2Fpipeline&state=XYZ");
+        r.headers
+            .set("location", "/oauth2/start?rd=%2Fpipeline&state=XYZ");
         let err = decode_json(&r).unwrap_err();
         assert_eq!(err.status(), Some(302));
         let w = what(err);
-        assert!(w.starts_with("a redirect to https://kf.example.com/oauth2/start?"), "{w}");
+        assert!(
+            w.starts_with("a redirect to https://kf.example.com/oauth2/start?"),
+            "{w}"
+        );
         assert!(w.contains("instead of a KFP answer"), "{w}");
         assert!(!w.contains("XYZ"), "{w}");
         let w = what(decode_error(&resp(307, None, b"")));
@@ -441,7 +539,10 @@ mod tests {
         let (status, url, code, message) = api(decode_json(&json_resp(404, body)).unwrap_err());
         assert_eq!(status, 404);
         assert_eq!(code, Some(5));
-        assert_eq!(message, "Failed to get experiment: ResourceNotFoundError: Experiment e1 not found.");
+        assert_eq!(
+            message,
+            "Failed to get experiment: ResourceNotFoundError: Experiment e1 not found."
+        );
         assert!(!url.contains("SECRET") && url.contains("redacted"), "{url}");
     }
 
@@ -450,9 +551,15 @@ mod tests {
         let body = r#"{"code":3,"message":"Invalid input error: page size must be non-negative","details":[]}"#;
         let (status, _, code, message) = api(decode_error(&json_resp(400, body)));
         assert_eq!((status, code), (400, Some(3)));
-        assert_eq!(message, "Invalid input error: page size must be non-negative");
+        assert_eq!(
+            message,
+            "Invalid input error: page size must be non-negative"
+        );
         // A code sent as a string.
-        let (_, _, code, _) = api(decode_error(&json_resp(409, r#"{"code":"6","message":"exists"}"#)));
+        let (_, _, code, _) = api(decode_error(&json_resp(
+            409,
+            r#"{"code":"6","message":"exists"}"#,
+        )));
         assert_eq!(code, Some(6));
     }
 
@@ -462,7 +569,10 @@ mod tests {
         let (status, _, code, message) = api(decode_error(&json_resp(409, body)));
         assert_eq!((status, code), (409, None));
         assert_eq!(message, "Failed to upload pipeline: already exists");
-        let (_, _, _, message) = api(decode_error(&json_resp(500, r#"{"error_details":"only details"}"#)));
+        let (_, _, _, message) = api(decode_error(&json_resp(
+            500,
+            r#"{"error_details":"only details"}"#,
+        )));
         assert_eq!(message, "only details");
     }
 
@@ -470,7 +580,10 @@ mod tests {
     fn oauth2_proxy_empty_401() {
         for r in [json_resp(401, "{}"), resp(401, None, b"")] {
             let err = decode_error(&r);
-            assert!(err.to_string().contains("the gateway requires a login"), "{err}");
+            assert!(
+                err.to_string().contains("the gateway requires a login"),
+                "{err}"
+            );
             assert_eq!(api(err).3, "the gateway requires a login");
         }
         // Another status with an empty body keeps an empty message.
@@ -479,12 +592,27 @@ mod tests {
 
     #[test]
     fn istio_plain_text() {
-        let (status, _, code, message) = api(decode_error(&resp(403, Some("text/plain"), b"RBAC: access denied\n")));
-        assert_eq!((status, code, message.as_str()), (403, None, "RBAC: access denied"));
-        let (_, _, _, message) = api(decode_error(&resp(401, Some("text/plain"), b"  Jwt is expired ")));
+        let (status, _, code, message) = api(decode_error(&resp(
+            403,
+            Some("text/plain"),
+            b"RBAC: access denied\n",
+        )));
+        assert_eq!(
+            (status, code, message.as_str()),
+            (403, None, "RBAC: access denied")
+        );
+        let (_, _, _, message) = api(decode_error(&resp(
+            401,
+            Some("text/plain"),
+            b"  Jwt is expired ",
+        )));
         assert_eq!(message, "Jwt is expired");
         let long = "x".repeat(1000);
-        let (_, _, _, message) = api(decode_error(&resp(503, Some("text/plain"), long.as_bytes())));
+        let (_, _, _, message) = api(decode_error(&resp(
+            503,
+            Some("text/plain"),
+            long.as_bytes(),
+        )));
         assert_eq!(message.chars().count(), MAX_TEXT);
         assert!(message.ends_with('…'));
     }
@@ -494,8 +622,15 @@ mod tests {
         let page = b"<html><head><title>502 Bad Gateway</title></head><body><center>nginx internals</center></body></html>";
         let (status, _, _, message) = api(decode_error(&resp(502, Some("text/html"), page)));
         assert_eq!(status, 502);
-        assert_eq!(message, "an HTML page (title: \"502 Bad Gateway\") instead of a KFP answer");
-        let (_, _, _, message) = api(decode_error(&resp(403, Some("text/html"), b"<html><body>no</body></html>")));
+        assert_eq!(
+            message,
+            "an HTML page (title: \"502 Bad Gateway\") instead of a KFP answer"
+        );
+        let (_, _, _, message) = api(decode_error(&resp(
+            403,
+            Some("text/html"),
+            b"<html><body>no</body></html>",
+        )));
         assert_eq!(message, "an HTML page instead of a KFP answer");
     }
 
@@ -511,7 +646,10 @@ mod tests {
     fn odd_json_error_bodies() {
         let (_, _, _, message) = api(decode_error(&json_resp(500, "[1,2]")));
         assert!(message.contains("not a JSON object"), "{message}");
-        let (_, _, code, message) = api(decode_error(&json_resp(400, r#"{"code":{"x":1},"message":7}"#)));
+        let (_, _, code, message) = api(decode_error(&json_resp(
+            400,
+            r#"{"code":{"x":1},"message":7}"#,
+        )));
         assert_eq!((code, message.as_str()), (None, ""));
         let (_, _, _, message) = api(decode_error(&json_resp(500, "{broken")));
         assert!(message.contains("not a JSON object"), "{message}");
@@ -520,21 +658,45 @@ mod tests {
     #[test]
     fn not_found_route_heuristic() {
         // Unknown routes.
-        assert!(is_not_found_route(&json_resp(404, r#"{"error":"Not Found","code":5,"message":"Not Found"}"#)));
-        assert!(is_not_found_route(&json_resp(404, r#"{"code":5,"message":"Not Found","details":[]}"#)));
-        assert!(is_not_found_route(&resp(404, Some("text/plain; charset=utf-8"), b"404 page not found\n")));
-        assert!(is_not_found_route(&resp(404, Some("text/plain"), b"Not Found")));
+        assert!(is_not_found_route(&json_resp(
+            404,
+            r#"{"error":"Not Found","code":5,"message":"Not Found"}"#
+        )));
+        assert!(is_not_found_route(&json_resp(
+            404,
+            r#"{"code":5,"message":"Not Found","details":[]}"#
+        )));
+        assert!(is_not_found_route(&resp(
+            404,
+            Some("text/plain; charset=utf-8"),
+            b"404 page not found\n"
+        )));
+        assert!(is_not_found_route(&resp(
+            404,
+            Some("text/plain"),
+            b"Not Found"
+        )));
         assert!(is_not_found_route(&resp(404, None, b"")));
         assert!(is_not_found_route(&json_resp(404, "{}")));
-        assert!(is_not_found_route(&resp(404, Some("text/html"), b"<html><title>404</title></html>")));
+        assert!(is_not_found_route(&resp(
+            404,
+            Some("text/html"),
+            b"<html><title>404</title></html>"
+        )));
         // A missing resource.
         assert!(!is_not_found_route(&json_resp(
             404,
             r#"{"error":"Failed to get experiment: ResourceNotFoundError: Experiment e1 not found.","code":5,"message":"Failed to get experiment: ResourceNotFoundError: Experiment e1 not found."}"#
         )));
-        assert!(!is_not_found_route(&json_resp(404, r#"{"code":5,"message":"Run r1 not found"}"#)));
+        assert!(!is_not_found_route(&json_resp(
+            404,
+            r#"{"code":5,"message":"Run r1 not found"}"#
+        )));
         // Not a 404 at all.
-        assert!(!is_not_found_route(&json_resp(400, r#"{"code":5,"message":"Not Found"}"#)));
+        assert!(!is_not_found_route(&json_resp(
+            400,
+            r#"{"code":5,"message":"Not Found"}"#
+        )));
         assert!(!is_not_found_route(&resp(200, None, b"")));
     }
 
@@ -549,7 +711,13 @@ mod tests {
             state
         };
         let statuses = [200, 204, 301, 302, 400, 401, 403, 404, 500, 502];
-        let types = [None, Some("application/json"), Some("text/html"), Some("text/plain"), Some("image/png")];
+        let types = [
+            None,
+            Some("application/json"),
+            Some("text/html"),
+            Some("text/plain"),
+            Some("image/png"),
+        ];
         for round in 0..200 {
             let len = usize::try_from(next() % 3000).unwrap();
             let mut body: Vec<u8> = (0..len).map(|_| next().to_le_bytes()[0]).collect();
@@ -576,6 +744,9 @@ mod tests {
         what(decode_json(&json_resp(200, &deep)).unwrap_err());
         let _ = decode_error(&json_resp(500, &format!("{{\"a\":{deep}")));
         let _ = html_title(format!("<title>{}", "€".repeat(40_000)).as_bytes());
-        assert_eq!(html_title("<title>é</title>".as_bytes()).as_deref(), Some("é"));
+        assert_eq!(
+            html_title("<title>é</title>".as_bytes()).as_deref(),
+            Some("é")
+        );
     }
 }

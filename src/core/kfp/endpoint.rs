@@ -216,17 +216,32 @@ mod tests {
                     assert_eq!(v1_arity, e.arity(), "{}", e.name);
                 }
             }
-            assert_eq!(e.answer == Answer::List, e.method == Method::Get && e.scope != Scope::None || e.name == "listPipelineVersions", "{}", e.name);
+            assert_eq!(
+                e.answer == Answer::List,
+                e.method == Method::Get && e.scope != Scope::None
+                    || e.name == "listPipelineVersions",
+                "{}",
+                e.name
+            );
         }
         assert_eq!(by_name("listRuns"), Some(&LIST_RUNS));
     }
 
     #[test]
     fn list_keys() {
-        assert_eq!(Resource::RecurringRun.list_key(ApiVersion::V2beta1), "recurringRuns");
+        assert_eq!(
+            Resource::RecurringRun.list_key(ApiVersion::V2beta1),
+            "recurringRuns"
+        );
         assert_eq!(Resource::RecurringRun.list_key(ApiVersion::V1beta1), "jobs");
-        assert_eq!(Resource::PipelineVersion.list_key(ApiVersion::V1beta1), "versions");
-        assert_eq!(TERMINATE_RUN.template(ApiVersion::V1beta1).unwrap(), "/apis/v1beta1/runs/{}/terminate");
+        assert_eq!(
+            Resource::PipelineVersion.list_key(ApiVersion::V1beta1),
+            "versions"
+        );
+        assert_eq!(
+            TERMINATE_RUN.template(ApiVersion::V1beta1).unwrap(),
+            "/apis/v1beta1/runs/{}/terminate"
+        );
         let ids = vec!["p".to_owned(), "v".to_owned()];
         assert_eq!(v1_ids(&GET_PIPELINE_VERSION, &ids), &ids[1..]);
         assert_eq!(v1_ids(&GET_RUN, &ids[..1]), &ids[..1]);

@@ -19,7 +19,10 @@ use crate::core::error::Error;
 const ARG: &str = "filter";
 
 fn invalid(reason: impl Into<String>) -> Error {
-    Error::InvalidArgValue { name: ARG.into(), reason: reason.into() }
+    Error::InvalidArgValue {
+        name: ARG.into(),
+        reason: reason.into(),
+    }
 }
 
 /// A short name of a JSON value's type for `ERR_INVALID_ARG_TYPE` messages.
@@ -75,7 +78,11 @@ pub fn normalize(filter: &Value, version: ApiVersion) -> Result<Option<Value>, E
 }
 
 /// v2beta1 calls the operator `operation`, v1beta1 `op` (REPORT §4).
-fn rename_operator(predicate: &mut Map<String, Value>, version: ApiVersion, index: usize) -> Result<(), Error> {
+fn rename_operator(
+    predicate: &mut Map<String, Value>,
+    version: ApiVersion,
+    index: usize,
+) -> Result<(), Error> {
     let (wrong, right) = match version {
         ApiVersion::V2beta1 => ("op", "operation"),
         ApiVersion::V1beta1 => ("operation", "op"),
@@ -113,24 +120,36 @@ mod tests {
     #[test]
     fn string_and_object_give_the_same_filter() {
         let object = json!({"predicates": [{"key": "display_name", "operation": "EQUALS", "string_value": "x"}]});
-        let from_string = normalize(&Value::String(object.to_string()), ApiVersion::V2beta1).unwrap();
+        let from_string =
+            normalize(&Value::String(object.to_string()), ApiVersion::V2beta1).unwrap();
         assert_eq!(from_string, Some(object.clone()));
-        assert_eq!(normalize(&object, ApiVersion::V2beta1).unwrap(), Some(object));
+        assert_eq!(
+            normalize(&object, ApiVersion::V2beta1).unwrap(),
+            Some(object)
+        );
     }
 
     #[test]
     fn renames_op_for_v2_and_operation_for_v1() {
-        let v1_style = json!({"predicates": [{"key": "name", "op": "IS_SUBSTRING", "string_value": "train"}]});
+        let v1_style =
+            json!({"predicates": [{"key": "name", "op": "IS_SUBSTRING", "string_value": "train"}]});
         assert_eq!(
             normalize(&v1_style, ApiVersion::V2beta1).unwrap(),
-            Some(json!({"predicates": [{"key": "name", "operation": "IS_SUBSTRING", "string_value": "train"}]}))
+            Some(
+                json!({"predicates": [{"key": "name", "operation": "IS_SUBSTRING", "string_value": "train"}]})
+            )
         );
-        assert_eq!(normalize(&v1_style, ApiVersion::V1beta1).unwrap(), Some(v1_style.clone()));
+        assert_eq!(
+            normalize(&v1_style, ApiVersion::V1beta1).unwrap(),
+            Some(v1_style.clone())
+        );
 
         let v2_style = json!({"predicates": [{"key": "name", "operation": 9, "string_value": "t"}, "odd", {"key": "x"}]});
         assert_eq!(
             normalize(&v2_style, ApiVersion::V1beta1).unwrap(),
-            Some(json!({"predicates": [{"key": "name", "op": 9, "string_value": "t"}, "odd", {"key": "x"}]}))
+            Some(
+                json!({"predicates": [{"key": "name", "op": 9, "string_value": "t"}, "odd", {"key": "x"}]})
+            )
         );
     }
 
@@ -143,25 +162,36 @@ mod tests {
         );
         let conflicting = json!({"predicates": [{"key": "k", "op": "EQUALS", "operation": "IN"}]});
         let err = normalize(&conflicting, ApiVersion::V2beta1).unwrap_err();
-        assert!(matches!(err, Error::InvalidArgValue { ref name, ref reason } if name == "filter" && reason.contains("predicates[0]")));
+        assert!(
+            matches!(err, Error::InvalidArgValue { ref name, ref reason } if name == "filter" && reason.contains("predicates[0]"))
+        );
     }
 
     #[test]
     fn empty_means_none() {
         assert_eq!(normalize(&Value::Null, ApiVersion::V2beta1).unwrap(), None);
         assert_eq!(normalize(&json!(" "), ApiVersion::V2beta1).unwrap(), None);
-        assert_eq!(query_value(&Value::Null, ApiVersion::V2beta1).unwrap(), None);
+        assert_eq!(
+            query_value(&Value::Null, ApiVersion::V2beta1).unwrap(),
+            None
+        );
     }
 
     #[test]
     fn bad_filters() {
         for bad in [json!("{not json"), json!("[1,2]"), json!("\"str\"")] {
             let err = normalize(&bad, ApiVersion::V2beta1).unwrap_err();
-            assert!(matches!(err, Error::InvalidArgValue { ref name, .. } if name == "filter"), "{bad}: {err:?}");
+            assert!(
+                matches!(err, Error::InvalidArgValue { ref name, .. } if name == "filter"),
+                "{bad}: {err:?}"
+            );
         }
         for bad in [json!(5), json!(true), json!([{"key": "x"}])] {
             let err = normalize(&bad, ApiVersion::V2beta1).unwrap_err();
-            assert!(matches!(err, Error::InvalidArgType { ref name, .. } if name == "filter"), "{bad}: {err:?}");
+            assert!(
+                matches!(err, Error::InvalidArgType { ref name, .. } if name == "filter"),
+                "{bad}: {err:?}"
+            );
         }
     }
 

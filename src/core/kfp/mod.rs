@@ -85,7 +85,10 @@ impl ApiBase {
     /// [`Error::InvalidArgValue`] (`apiUrl`) unless it is an absolute `http:` or `https:` URL with
     /// a host, or when it contains a user name or password (credentials belong in `auth`).
     pub fn parse(api_url: &str) -> Result<ApiBase, Error> {
-        let invalid = |reason: String| Error::InvalidArgValue { name: "apiUrl".into(), reason };
+        let invalid = |reason: String| Error::InvalidArgValue {
+            name: "apiUrl".into(),
+            reason,
+        };
         let text = api_url.trim();
         if text.is_empty() {
             return Err(invalid(
@@ -197,7 +200,14 @@ mod tests {
 
     #[test]
     fn parse_rejects_bad_urls() {
-        for bad in ["", "   ", "kubeflow.example.com/pipeline", "/pipeline", "ftp://h/x", "file:///etc"] {
+        for bad in [
+            "",
+            "   ",
+            "kubeflow.example.com/pipeline",
+            "/pipeline",
+            "ftp://h/x",
+            "file:///etc",
+        ] {
             invalid_reason(bad);
         }
         assert!(invalid_reason("ftp://h/x").contains("ftp:"));

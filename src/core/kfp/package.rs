@@ -35,7 +35,9 @@ pub struct PipelinePackage {
 }
 
 fn invalid(reason: impl Into<String>) -> Error {
-    Error::InvalidPipeline { reason: reason.into() }
+    Error::InvalidPipeline {
+        reason: reason.into(),
+    }
 }
 
 /// What the bytes of a package are.
@@ -56,7 +58,10 @@ impl PackageFormat {
         if bytes.starts_with(&[0x1f, 0x8b]) {
             return PackageFormat::TarGz;
         }
-        let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+        let start = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
         if bytes.get(start) == Some(&b'{') {
             PackageFormat::Json
         } else {
@@ -84,7 +89,10 @@ impl PipelinePackage {
     /// with `root` or `pipelineInfo`.
     pub fn parse(bytes: &[u8]) -> Result<PipelinePackage, Error> {
         if bytes.len() > MAX_PACKAGE_BYTES {
-            return Err(invalid(format!("it is {} bytes; the limit is {MAX_PACKAGE_BYTES}", bytes.len())));
+            return Err(invalid(format!(
+                "it is {} bytes; the limit is {MAX_PACKAGE_BYTES}",
+                bytes.len()
+            )));
         }
         match PackageFormat::of(bytes) {
             PackageFormat::Zip | PackageFormat::TarGz => {
@@ -98,7 +106,10 @@ impl PipelinePackage {
         let Value::Object(spec) = &pipeline_spec else {
             return Err(invalid("its first document is not a mapping (expected a PipelineSpec compiled by the KFP SDK)"));
         };
-        if !spec.contains_key("root") && !spec.contains_key("pipelineInfo") && !spec.contains_key("pipeline_info") {
+        if !spec.contains_key("root")
+            && !spec.contains_key("pipelineInfo")
+            && !spec.contains_key("pipeline_info")
+        {
             return Err(invalid("its first document has neither root nor pipelineInfo (expected a PipelineSpec compiled by the KFP SDK)"));
         }
         let mut platform = Map::new();
@@ -106,12 +117,19 @@ impl PipelinePackage {
             merge_platform(&mut platform, doc);
         }
         let platform_spec = (!platform.is_empty()).then_some(Value::Object(platform));
-        Ok(PipelinePackage { pipeline_spec, platform_spec })
+        Ok(PipelinePackage {
+            pipeline_spec,
+            platform_spec,
+        })
     }
 
     /// `pipelineInfo.name`, the pipeline's name in the package.
     pub fn name(&self) -> Option<&str> {
-        self.pipeline_spec.get("pipelineInfo").or_else(|| self.pipeline_spec.get("pipeline_info"))?.get("name")?.as_str()
+        self.pipeline_spec
+            .get("pipelineInfo")
+            .or_else(|| self.pipeline_spec.get("pipeline_info"))?
+            .get("name")?
+            .as_str()
     }
 
     /// The value of a run's `pipeline_spec`: the spec alone, or with its platform spec.
@@ -130,9 +148,18 @@ impl PipelinePackage {
     /// Sets `cachingOptions.enableCache` of every task of the root DAG, as `kfp.Client`'s
     /// `enable_caching` does.
     pub fn set_caching(&mut self, enable: bool) {
-        let tasks = self.pipeline_spec.pointer_mut("/root/dag/tasks").and_then(Value::as_object_mut);
-        for task in tasks.into_iter().flat_map(|t| t.values_mut()).filter_map(Value::as_object_mut) {
-            let options = task.entry("cachingOptions").or_insert_with(|| Value::Object(Map::new()));
+        let tasks = self
+            .pipeline_spec
+            .pointer_mut("/root/dag/tasks")
+            .and_then(Value::as_object_mut);
+        for task in tasks
+            .into_iter()
+            .flat_map(|t| t.values_mut())
+            .filter_map(Value::as_object_mut)
+        {
+            let options = task
+                .entry("cachingOptions")
+                .or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(options) = options {
                 options.insert("enableCache".into(), Value::Bool(enable));
             }
@@ -163,7 +190,9 @@ fn merge_platform(into: &mut Map<String, Value>, doc: Value) {
 pub fn yaml_documents(text: &str) -> Result<Vec<Value>, Error> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, true).map_err(|e| invalid(format!("it is not valid YAML: {e}")))?;
+    parser
+        .load(&mut builder, true)
+        .map_err(|e| invalid(format!("it is not valid YAML: {e}")))?;
     match builder.error {
         Some(reason) => Err(invalid(reason)),
         None => Ok(builder.documents),
@@ -254,7 +283,9 @@ impl MarkedEventReceiver for Builder {
             return;
         }
         match ev {
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) if self.stack.len() >= MAX_DEPTH => {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
+                if self.stack.len() >= MAX_DEPTH =>
+            {
                 let _ = anchor;
                 self.fail("it nests deeper than 256 levels");
             }
@@ -275,13 +306,23 @@ impl MarkedEventReceiver for Builder {
             },
             Event::Scalar(text, style, anchor, tag) => {
                 if self.count(1) {
-                    let quoted = style != TScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.suffix == "str");
-                    let value = if quoted { Value::String(text) } else { plain_scalar(text) };
+                    let quoted = style != TScalarStyle::Plain
+                        || tag.as_ref().is_some_and(|t| t.suffix == "str");
+                    let value = if quoted {
+                        Value::String(text)
+                    } else {
+                        plain_scalar(text)
+                    };
                     self.push_value(value, anchor);
                 }
             }
             Event::Alias(id) => {
-                let found = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, v)| v.clone());
+                let found = self
+                    .anchors
+                    .iter()
+                    .rev()
+                    .find(|(a, _)| *a == id)
+                    .map(|(_, v)| v.clone());
                 match found {
                     Some(value) => {
                         if self.count(node_count(&value)) {
@@ -291,7 +332,11 @@ impl MarkedEventReceiver for Builder {
                     None => self.fail("it refers to an unknown YAML anchor"),
                 }
             }
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd => {}
         }
     }
 }
@@ -321,7 +366,9 @@ fn plain_scalar(text: String) -> Value {
         }
     }
     let looks_float = digits.bytes().any(|b| b.is_ascii_digit())
-        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
     if looks_float {
         if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
             return Value::Number(n);
@@ -337,7 +384,8 @@ mod tests {
     use serde_json::json;
 
     const SUM: &str = include_str!("../../../tests/fixtures/sum_numbers_pipeline.yaml");
-    const PLATFORM: &str = include_str!("../../../tests/fixtures/train_with_platform_spec_pipeline.yaml");
+    const PLATFORM: &str =
+        include_str!("../../../tests/fixtures/train_with_platform_spec_pipeline.yaml");
 
     #[test]
     fn reads_the_sdk_fixtures() {
@@ -345,10 +393,24 @@ mod tests {
         assert_eq!(sum.name(), Some("sum-numbers"));
         assert_eq!(sum.platform_spec, None);
         assert_eq!(sum.pipeline_spec["schemaVersion"], json!("2.1.0"));
-        assert_eq!(sum.pipeline_spec.pointer("/root/inputDefinitions/parameters/count/defaultValue"), Some(&json!(10.0)));
+        assert_eq!(
+            sum.pipeline_spec
+                .pointer("/root/inputDefinitions/parameters/count/defaultValue"),
+            Some(&json!(10.0))
+        );
         assert_eq!(sum.embedded(), sum.pipeline_spec);
-        let command = sum.pipeline_spec.pointer("/deploymentSpec/executors/exec-make-numbers/container/command/2").unwrap().as_str().unwrap();
-        assert!(command.starts_with("\nif ! [ -x \"$(command -v pip)\" ]; then\n    python3 -m ensurepip ||"), "{command:?}");
+        let command = sum
+            .pipeline_spec
+            .pointer("/deploymentSpec/executors/exec-make-numbers/container/command/2")
+            .unwrap()
+            .as_str()
+            .unwrap();
+        assert!(
+            command.starts_with(
+                "\nif ! [ -x \"$(command -v pip)\" ]; then\n    python3 -m ensurepip ||"
+            ),
+            "{command:?}"
+        );
 
         let train = PipelinePackage::parse(PLATFORM.as_bytes()).unwrap();
         assert_eq!(train.name(), Some("train-with-secret"));
@@ -365,44 +427,86 @@ mod tests {
         assert_eq!(PackageFormat::of(text.as_bytes()), PackageFormat::Json);
         let mut p = PipelinePackage::parse(text.as_bytes()).unwrap();
         p.set_caching(false);
-        assert_eq!(p.pipeline_spec.pointer("/root/dag/tasks/a/cachingOptions/enableCache"), Some(&json!(false)));
-        assert_eq!(p.pipeline_spec.pointer("/root/dag/tasks/b/cachingOptions/enableCache"), Some(&json!(false)));
+        assert_eq!(
+            p.pipeline_spec
+                .pointer("/root/dag/tasks/a/cachingOptions/enableCache"),
+            Some(&json!(false))
+        );
+        assert_eq!(
+            p.pipeline_spec
+                .pointer("/root/dag/tasks/b/cachingOptions/enableCache"),
+            Some(&json!(false))
+        );
     }
 
     #[test]
     fn scalars() {
-        let docs = yaml_documents("a: 1\nb: -2.5\nc: '3'\nd: true\ne: ~\nf: 0x1f\ng: 1e3\nh: .inf\ni: 12:30\nj: \"x\"\n").unwrap();
-        assert_eq!(docs[0], json!({"a": 1, "b": -2.5, "c": "3", "d": true, "e": null, "f": 31, "g": 1000.0, "h": ".inf", "i": "12:30", "j": "x"}));
-        assert_eq!(PackageFormat::of(b"PK\x03\x04rest").filename(), "pipeline.zip");
-        assert_eq!(PackageFormat::of(&[0x1f, 0x8b, 8]).filename(), "pipeline.tar.gz");
+        let docs = yaml_documents(
+            "a: 1\nb: -2.5\nc: '3'\nd: true\ne: ~\nf: 0x1f\ng: 1e3\nh: .inf\ni: 12:30\nj: \"x\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            docs[0],
+            json!({"a": 1, "b": -2.5, "c": "3", "d": true, "e": null, "f": 31, "g": 1000.0, "h": ".inf", "i": "12:30", "j": "x"})
+        );
+        assert_eq!(
+            PackageFormat::of(b"PK\x03\x04rest").filename(),
+            "pipeline.zip"
+        );
+        assert_eq!(
+            PackageFormat::of(&[0x1f, 0x8b, 8]).filename(),
+            "pipeline.tar.gz"
+        );
     }
 
     #[test]
     fn bad_packages() {
-        for bad in ["", "- 1\n- 2\n", "just text", "a: [1, 2\n", "pipelineInfo: {name: x}\n---\n[1]\n", "\u{0}\u{1}"] {
+        for bad in [
+            "",
+            "- 1\n- 2\n",
+            "just text",
+            "a: [1, 2\n",
+            "pipelineInfo: {name: x}\n---\n[1]\n",
+            "\u{0}\u{1}",
+        ] {
             match PipelinePackage::parse(bad.as_bytes()) {
                 Err(Error::InvalidPipeline { .. }) => {}
                 Ok(p) if bad.starts_with("pipelineInfo") => assert_eq!(p.platform_spec, None),
                 other => panic!("{bad:?}: {other:?}"),
             }
         }
-        assert!(matches!(PipelinePackage::parse(&[0xff, 0xfe, b'a']), Err(Error::InvalidPipeline { .. })));
-        assert!(matches!(PipelinePackage::parse(b"PK\x03\x04"), Err(Error::InvalidPipeline { .. })));
+        assert!(matches!(
+            PipelinePackage::parse(&[0xff, 0xfe, b'a']),
+            Err(Error::InvalidPipeline { .. })
+        ));
+        assert!(matches!(
+            PipelinePackage::parse(b"PK\x03\x04"),
+            Err(Error::InvalidPipeline { .. })
+        ));
     }
 
     #[test]
     fn hostile_yaml_is_bounded() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(matches!(yaml_documents(&deep), Err(Error::InvalidPipeline { .. })));
+        assert!(matches!(
+            yaml_documents(&deep),
+            Err(Error::InvalidPipeline { .. })
+        ));
         // A billion laughs: each level doubles the previous one.
         let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..30 {
             laughs.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1));
         }
         let started = std::time::Instant::now();
-        assert!(matches!(yaml_documents(&laughs), Err(Error::InvalidPipeline { .. })));
+        assert!(matches!(
+            yaml_documents(&laughs),
+            Err(Error::InvalidPipeline { .. })
+        ));
         assert!(started.elapsed().as_secs() < 10);
         let many_docs = "a: 1\n---\n".repeat(200);
-        assert!(matches!(yaml_documents(&many_docs), Err(Error::InvalidPipeline { .. })));
+        assert!(matches!(
+            yaml_documents(&many_docs),
+            Err(Error::InvalidPipeline { .. })
+        ));
     }
 }

@@ -63,7 +63,13 @@ fn with_query(mut url: Url, pairs: &[(&str, &str)]) -> Url {
     } else {
         let query = pairs
             .iter()
-            .map(|(key, value)| format!("{}={}", encode_uri_component(key), encode_uri_component(value)))
+            .map(|(key, value)| {
+                format!(
+                    "{}={}",
+                    encode_uri_component(key),
+                    encode_uri_component(value)
+                )
+            })
             .collect::<Vec<_>>()
             .join("&");
         url.set_query(Some(&query));
@@ -75,7 +81,10 @@ fn with_query(mut url: Url, pairs: &[(&str, &str)]) -> Url {
 /// or `:` inside it cannot change the path.
 fn id_segment(name: &str, id: &str) -> Result<String, Error> {
     if id.trim().is_empty() {
-        return Err(Error::InvalidArgValue { name: name.into(), reason: "it is empty".into() });
+        return Err(Error::InvalidArgValue {
+            name: name.into(),
+            reason: "it is empty".into(),
+        });
     }
     if id == "." || id == ".." {
         return Err(Error::InvalidArgValue {
@@ -127,7 +136,13 @@ pub struct ApiCall {
 
 impl ApiCall {
     pub fn new(endpoint: &'static Endpoint) -> Self {
-        ApiCall { endpoint, ids: Vec::new(), list: ListParams::default(), query: Vec::new(), body: CallBody::None }
+        ApiCall {
+            endpoint,
+            ids: Vec::new(),
+            list: ListParams::default(),
+            query: Vec::new(),
+            body: CallBody::None,
+        }
     }
 
     /// Adds the next path id; `name` is the JS argument it came from, for messages.
@@ -172,9 +187,15 @@ impl ApiCall {
     ///   filter, or a wrong number of ids; [`Error::InvalidArgType`] for a filter of the wrong type.
     pub fn build(&self, base: &ApiBase, v: ApiVersion) -> Result<HttpRequest, Error> {
         let e = self.endpoint;
-        let template = e.template(v).ok_or(Error::UnsupportedApiVersion { method: e.name.into(), version: v.as_str().into() })?;
+        let template = e.template(v).ok_or(Error::UnsupportedApiVersion {
+            method: e.name.into(),
+            version: v.as_str().into(),
+        })?;
         if self.ids.len() != e.arity() {
-            return Err(Error::InvalidArgValue { name: "id".into(), reason: format!("{} takes {} id(s)", e.name, e.arity()) });
+            return Err(Error::InvalidArgValue {
+                name: "id".into(),
+                reason: format!("{} takes {} id(s)", e.name, e.arity()),
+            });
         }
         let ids: Vec<String> = self.ids.iter().map(|(_, id)| id.clone()).collect();
         let path_ids = match v {
@@ -207,13 +228,20 @@ impl ApiCall {
                         pairs.push(("name".into(), value.clone()));
                     }
                 }
+                // v1beta1 has no cascade flag: its DeletePipeline removes the versions too.
+                (ApiVersion::V1beta1, "cascade") => {}
                 _ => pairs.push(((*key).to_owned(), value.clone())),
             }
         }
-        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let url = with_query(url, &refs);
         Ok(match (&self.body, e.body) {
-            (CallBody::Upload(file), _) => HttpRequest::multipart(url, "uploadfile", &file.filename, &file.bytes),
+            (CallBody::Upload(file), _) => {
+                HttpRequest::multipart(url, "uploadfile", &file.filename, &file.bytes)
+            }
             (CallBody::Json(value), _) => {
                 let value = match v {
                     ApiVersion::V2beta1 => value.clone(),
@@ -221,7 +249,9 @@ impl ApiCall {
                 };
                 HttpRequest::json(e.method, url, Some(&value))
             }
-            (CallBody::None, Body::EmptyJson) => HttpRequest::json(e.method, url, Some(&Value::Object(serde_json::Map::new()))),
+            (CallBody::None, Body::EmptyJson) => {
+                HttpRequest::json(e.method, url, Some(&Value::Object(serde_json::Map::new())))
+            }
             (CallBody::None, _) => HttpRequest::json(e.method, url, None),
         })
     }
@@ -235,7 +265,9 @@ impl ApiCall {
             if size < 0 {
                 return Err(Error::InvalidArgValue {
                     name: "pageSize".into(),
-                    reason: format!("it must be 0 or more (0 means the server default), got {size}"),
+                    reason: format!(
+                        "it must be 0 or more (0 means the server default), got {size}"
+                    ),
                 });
             }
         }
@@ -245,14 +277,18 @@ impl ApiCall {
         match (self.endpoint.scope, v) {
             (Scope::Namespace | Scope::NamespaceOrExperiment, ApiVersion::V2beta1) => {
                 // Like kfp.Client: an experiment scopes the list by itself.
-                if let Some(exp) = experiment.filter(|_| self.endpoint.scope == Scope::NamespaceOrExperiment) {
+                if let Some(exp) =
+                    experiment.filter(|_| self.endpoint.scope == Scope::NamespaceOrExperiment)
+                {
                     push("experiment_id", exp);
                 } else if let Some(ns) = namespace {
                     push("namespace", ns);
                 }
             }
             (Scope::Namespace | Scope::NamespaceOrExperiment, ApiVersion::V1beta1) => {
-                if let Some(exp) = experiment.filter(|_| self.endpoint.scope == Scope::NamespaceOrExperiment) {
+                if let Some(exp) =
+                    experiment.filter(|_| self.endpoint.scope == Scope::NamespaceOrExperiment)
+                {
                     push("resource_reference_key.type", "EXPERIMENT");
                     push("resource_reference_key.id", exp);
                 } else if let Some(ns) = namespace {
@@ -324,13 +360,19 @@ pub fn raw(
             reason: "a GET request cannot have a body".into(),
         });
     }
-    let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let url = with_query(base.join(path)?, &pairs);
     Ok(HttpRequest::json(method, url, body))
 }
 
 fn check_raw_path(path: &str) -> Result<(), Error> {
-    let invalid = |reason: &str| Error::InvalidArgValue { name: "path".into(), reason: reason.into() };
+    let invalid = |reason: &str| Error::InvalidArgValue {
+        name: "path".into(),
+        reason: reason.into(),
+    };
     if !path.starts_with('/') {
         return Err(invalid(
             "it must be a path relative to apiUrl that starts with \"/\", e.g. \"/apis/v2beta1/runs\"",
@@ -343,7 +385,9 @@ fn check_raw_path(path: &str) -> Result<(), Error> {
         return Err(invalid("it must not contain \"\\\""));
     }
     if path.contains('?') || path.contains('#') {
-        return Err(invalid("it must not contain \"?\" or \"#\"; pass query parameters in the query option"));
+        return Err(invalid(
+            "it must not contain \"?\" or \"#\"; pass query parameters in the query option",
+        ));
     }
     let is_dot_segment = |segment: &str| {
         let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
@@ -374,8 +418,16 @@ mod tests {
     fn delete_experiment(b: &ApiBase, v: ApiVersion, id: &str) -> Result<HttpRequest, Error> {
         ApiCall::new(&DELETE_EXPERIMENT).id("id", id).build(b, v)
     }
-    fn create_experiment(b: &ApiBase, v: ApiVersion, name: &str, d: Option<&str>, ns: Option<&str>) -> Result<HttpRequest, Error> {
-        ApiCall::new(&CREATE_EXPERIMENT).json(bodies::experiment(name, d, ns)?).build(b, v)
+    fn create_experiment(
+        b: &ApiBase,
+        v: ApiVersion,
+        name: &str,
+        d: Option<&str>,
+        ns: Option<&str>,
+    ) -> Result<HttpRequest, Error> {
+        ApiCall::new(&CREATE_EXPERIMENT)
+            .json(bodies::experiment(name, d, ns)?)
+            .build(b, v)
     }
 
     fn base() -> ApiBase {
@@ -404,7 +456,10 @@ mod tests {
     #[test]
     fn encode_uri_component_matches_js() {
         assert_eq!(encode_uri_component("AZaz09-_.!~*'()"), "AZaz09-_.!~*'()");
-        assert_eq!(encode_uri_component("a b+c%/?#&=:"), "a%20b%2Bc%25%2F%3F%23%26%3D%3A");
+        assert_eq!(
+            encode_uri_component("a b+c%/?#&=:"),
+            "a%20b%2Bc%25%2F%3F%23%26%3D%3A"
+        );
         assert_eq!(encode_uri_component("é€"), "%C3%A9%E2%82%AC");
         assert_eq!(encode_uri_component(""), "");
     }
@@ -424,10 +479,19 @@ mod tests {
     #[test]
     fn list_experiments_without_params() {
         for (v, url) in [
-            (ApiVersion::V2beta1, "https://kf.example.com/pipeline/apis/v2beta1/experiments"),
-            (ApiVersion::V1beta1, "https://kf.example.com/pipeline/apis/v1beta1/experiments"),
+            (
+                ApiVersion::V2beta1,
+                "https://kf.example.com/pipeline/apis/v2beta1/experiments",
+            ),
+            (
+                ApiVersion::V1beta1,
+                "https://kf.example.com/pipeline/apis/v1beta1/experiments",
+            ),
         ] {
-            assert_json_get(&list_experiments(&base(), v, &ListParams::default()).unwrap(), url);
+            assert_json_get(
+                &list_experiments(&base(), v, &ListParams::default()).unwrap(),
+                url,
+            );
         }
     }
 
@@ -437,7 +501,9 @@ mod tests {
             page_size: Some(10),
             page_token: Some("eyJTb3J0QnlGaWVsZE5hbWUiOiJDcmVhdGVkQXRJblNlYyJ9+/=".into()),
             sort_by: Some("created_at desc".into()),
-            filter: Some(json!({"predicates": [{"key": "display_name", "op": "EQUALS", "string_value": "a+b"}]})),
+            filter: Some(
+                json!({"predicates": [{"key": "display_name", "op": "EQUALS", "string_value": "a+b"}]}),
+            ),
             ..ListParams::default()
         }
     }
@@ -514,11 +580,26 @@ mod tests {
 
     #[test]
     fn list_rejects_bad_params() {
-        let p = ListParams { page_size: Some(-1), ..ListParams::default() };
-        assert_eq!(invalid_name(list_experiments(&base(), ApiVersion::V2beta1, &p).unwrap_err()), "pageSize");
-        let p = ListParams { filter: Some(json!("{oops")), ..ListParams::default() };
-        assert_eq!(invalid_name(list_experiments(&base(), ApiVersion::V1beta1, &p).unwrap_err()), "filter");
-        let p = ListParams { filter: Some(json!(42)), ..ListParams::default() };
+        let p = ListParams {
+            page_size: Some(-1),
+            ..ListParams::default()
+        };
+        assert_eq!(
+            invalid_name(list_experiments(&base(), ApiVersion::V2beta1, &p).unwrap_err()),
+            "pageSize"
+        );
+        let p = ListParams {
+            filter: Some(json!("{oops")),
+            ..ListParams::default()
+        };
+        assert_eq!(
+            invalid_name(list_experiments(&base(), ApiVersion::V1beta1, &p).unwrap_err()),
+            "filter"
+        );
+        let p = ListParams {
+            filter: Some(json!(42)),
+            ..ListParams::default()
+        };
         assert!(matches!(
             list_experiments(&base(), ApiVersion::V2beta1, &p),
             Err(Error::InvalidArgType { ref name, .. }) if name == "filter"
@@ -527,7 +608,10 @@ mod tests {
 
     #[test]
     fn get_and_delete_experiment() {
-        for (v, prefix) in [(ApiVersion::V2beta1, "v2beta1"), (ApiVersion::V1beta1, "v1beta1")] {
+        for (v, prefix) in [
+            (ApiVersion::V2beta1, "v2beta1"),
+            (ApiVersion::V1beta1, "v1beta1"),
+        ] {
             let url = format!("https://kf.example.com/pipeline/apis/{prefix}/experiments/0a1b-2c");
             assert_json_get(&get_experiment(&base(), v, "0a1b-2c").unwrap(), &url);
             let req = delete_experiment(&base(), v, "0a1b-2c").unwrap();
@@ -554,19 +638,38 @@ mod tests {
     #[test]
     fn bad_ids() {
         for id in ["", "  ", ".", ".."] {
-            assert_eq!(invalid_name(get_experiment(&base(), ApiVersion::V2beta1, id).unwrap_err()), "id");
-            assert_eq!(invalid_name(delete_experiment(&base(), ApiVersion::V1beta1, id).unwrap_err()), "id");
+            assert_eq!(
+                invalid_name(get_experiment(&base(), ApiVersion::V2beta1, id).unwrap_err()),
+                "id"
+            );
+            assert_eq!(
+                invalid_name(delete_experiment(&base(), ApiVersion::V1beta1, id).unwrap_err()),
+                "id"
+            );
         }
     }
 
     #[test]
     fn create_experiment_v2() {
-        let req = create_experiment(&base(), ApiVersion::V2beta1, "exp 1", Some("d"), Some("team-a")).unwrap();
+        let req = create_experiment(
+            &base(),
+            ApiVersion::V2beta1,
+            "exp 1",
+            Some("d"),
+            Some("team-a"),
+        )
+        .unwrap();
         assert_eq!(req.method, Method::Post);
-        assert_eq!(req.url.as_str(), "https://kf.example.com/pipeline/apis/v2beta1/experiments");
+        assert_eq!(
+            req.url.as_str(),
+            "https://kf.example.com/pipeline/apis/v2beta1/experiments"
+        );
         assert_eq!(req.headers.get("accept"), Some("application/json"));
         assert_eq!(req.headers.get("content-type"), Some("application/json"));
-        assert_eq!(body_json(&req), json!({"display_name": "exp 1", "description": "d", "namespace": "team-a"}));
+        assert_eq!(
+            body_json(&req),
+            json!({"display_name": "exp 1", "description": "d", "namespace": "team-a"})
+        );
 
         let req = create_experiment(&base(), ApiVersion::V2beta1, "exp", None, Some("")).unwrap();
         assert_eq!(body_json(&req), json!({"display_name": "exp"}));
@@ -574,9 +677,19 @@ mod tests {
 
     #[test]
     fn create_experiment_v1() {
-        let req = create_experiment(&base(), ApiVersion::V1beta1, "exp", Some("d"), Some("team-a")).unwrap();
+        let req = create_experiment(
+            &base(),
+            ApiVersion::V1beta1,
+            "exp",
+            Some("d"),
+            Some("team-a"),
+        )
+        .unwrap();
         assert_eq!(req.method, Method::Post);
-        assert_eq!(req.url.as_str(), "https://kf.example.com/pipeline/apis/v1beta1/experiments");
+        assert_eq!(
+            req.url.as_str(),
+            "https://kf.example.com/pipeline/apis/v1beta1/experiments"
+        );
         assert_eq!(req.headers.get("content-type"), Some("application/json"));
         assert_eq!(
             body_json(&req),
@@ -593,7 +706,10 @@ mod tests {
     #[test]
     fn create_experiment_needs_a_name() {
         for v in [ApiVersion::V2beta1, ApiVersion::V1beta1] {
-            assert_eq!(invalid_name(create_experiment(&base(), v, " ", None, None).unwrap_err()), "name");
+            assert_eq!(
+                invalid_name(create_experiment(&base(), v, " ", None, None).unwrap_err()),
+                "name"
+            );
         }
     }
 
@@ -609,9 +725,19 @@ mod tests {
             "https://kf.example.com/pipeline/apis/v2beta1/runs?experiment_id=e%201&filter=a%2Bb%26c",
         );
         let body = json!({});
-        let req = raw(&base(), Method::Post, "/apis/v2beta1/runs/r1:terminate", &[], Some(&body)).unwrap();
+        let req = raw(
+            &base(),
+            Method::Post,
+            "/apis/v2beta1/runs/r1:terminate",
+            &[],
+            Some(&body),
+        )
+        .unwrap();
         assert_eq!(req.method, Method::Post);
-        assert_eq!(req.url.as_str(), "https://kf.example.com/pipeline/apis/v2beta1/runs/r1:terminate");
+        assert_eq!(
+            req.url.as_str(),
+            "https://kf.example.com/pipeline/apis/v2beta1/runs/r1:terminate"
+        );
         assert_eq!(req.headers.get("content-type"), Some("application/json"));
         assert_eq!(body_json(&req), json!({}));
         // `'` is left alone by encodeURIComponent; the url crate writes it as %27 in a query, as
@@ -620,7 +746,14 @@ mod tests {
         let req = raw(&base(), Method::Get, "/x", &quote, None).unwrap();
         assert_eq!(req.url.query(), Some("name=it%27s%20(x)"));
         // Segments as given: an encoded slash stays encoded.
-        let req = raw(&base(), Method::Delete, "/apis/v2beta1/runs/a%2Fb", &[], None).unwrap();
+        let req = raw(
+            &base(),
+            Method::Delete,
+            "/apis/v2beta1/runs/a%2Fb",
+            &[],
+            None,
+        )
+        .unwrap();
         assert_eq!(req.url.path(), "/pipeline/apis/v2beta1/runs/a%2Fb");
     }
 
@@ -640,17 +773,112 @@ mod tests {
             "/apis/v2beta1/runs?page_size=1",
             "/apis#x",
         ] {
-            assert_eq!(invalid_name(raw(&base(), Method::Get, path, &[], None).unwrap_err()), "path", "{path}");
+            assert_eq!(
+                invalid_name(raw(&base(), Method::Get, path, &[], None).unwrap_err()),
+                "path",
+                "{path}"
+            );
         }
         let empty_key = vec![(String::new(), "v".to_owned())];
-        assert_eq!(invalid_name(raw(&base(), Method::Get, "/x", &empty_key, None).unwrap_err()), "query");
-        assert_eq!(invalid_name(raw(&base(), Method::Get, "/x", &[], Some(&json!({}))).unwrap_err()), "body");
+        assert_eq!(
+            invalid_name(raw(&base(), Method::Get, "/x", &empty_key, None).unwrap_err()),
+            "query"
+        );
+        assert_eq!(
+            invalid_name(raw(&base(), Method::Get, "/x", &[], Some(&json!({}))).unwrap_err()),
+            "body"
+        );
+    }
+
+    #[test]
+    fn version_specific_query_parameters() {
+        let delete = ApiCall::new(&DELETE_PIPELINE)
+            .id("id", "p1")
+            .query("cascade", Some("true"));
+        assert_eq!(
+            delete
+                .build(&base(), ApiVersion::V2beta1)
+                .unwrap()
+                .url
+                .query(),
+            Some("cascade=true")
+        );
+        assert_eq!(
+            delete
+                .build(&base(), ApiVersion::V1beta1)
+                .unwrap()
+                .url
+                .query(),
+            None
+        );
+        let upload = ApiCall::new(&UPLOAD_PIPELINE)
+            .query("display_name", Some("Nice name"))
+            .upload(Upload {
+                bytes: b"a: 1".to_vec(),
+                filename: "pipeline.yaml".into(),
+            });
+        assert_eq!(
+            upload
+                .build(&base(), ApiVersion::V2beta1)
+                .unwrap()
+                .url
+                .query(),
+            Some("display_name=Nice%20name")
+        );
+        assert_eq!(
+            upload
+                .build(&base(), ApiVersion::V1beta1)
+                .unwrap()
+                .url
+                .query(),
+            Some("name=Nice%20name")
+        );
+        let versions = ApiCall::new(&LIST_PIPELINE_VERSIONS).id("pipelineId", "p1");
+        assert_eq!(versions.build(&base(), ApiVersion::V1beta1).unwrap().url.as_str(), "https://kf.example.com/pipeline/apis/v1beta1/pipeline_versions?resource_key.type=PIPELINE&resource_key.id=p1");
+        assert_eq!(
+            versions
+                .build(&base(), ApiVersion::V2beta1)
+                .unwrap()
+                .url
+                .as_str(),
+            "https://kf.example.com/pipeline/apis/v2beta1/pipelines/p1/versions"
+        );
+        let runs = ApiCall::new(&LIST_RUNS).list(ListParams {
+            namespace: Some("ns".into()),
+            experiment_id: Some("e1".into()),
+            ..ListParams::default()
+        });
+        assert_eq!(
+            runs.build(&base(), ApiVersion::V2beta1)
+                .unwrap()
+                .url
+                .query(),
+            Some("experiment_id=e1")
+        );
+        assert_eq!(
+            runs.build(&base(), ApiVersion::V1beta1)
+                .unwrap()
+                .url
+                .query(),
+            Some("resource_reference_key.type=EXPERIMENT&resource_reference_key.id=e1")
+        );
     }
 
     #[test]
     fn root_base() {
         let b = ApiBase::parse("http://ml-pipeline-ui.kubeflow").unwrap();
-        let req = list_experiments(&b, ApiVersion::V2beta1, &ListParams { page_size: Some(5), ..Default::default() }).unwrap();
-        assert_eq!(req.url.as_str(), "http://ml-pipeline-ui.kubeflow/apis/v2beta1/experiments?page_size=5");
+        let req = list_experiments(
+            &b,
+            ApiVersion::V2beta1,
+            &ListParams {
+                page_size: Some(5),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            req.url.as_str(),
+            "http://ml-pipeline-ui.kubeflow/apis/v2beta1/experiments?page_size=5"
+        );
     }
 }

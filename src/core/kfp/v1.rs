@@ -60,7 +60,9 @@ impl JsonNode for Value {
         self.as_object_mut()?.remove(key)
     }
     fn elements(&self, limit: usize) -> Vec<Self> {
-        self.as_array().map(|a| a.iter().take(limit).cloned().collect()).unwrap_or_default()
+        self.as_array()
+            .map(|a| a.iter().take(limit).cloned().collect())
+            .unwrap_or_default()
     }
     fn array(items: Vec<Self>) -> Self {
         Value::Array(items)
@@ -80,12 +82,20 @@ fn rename<N: JsonNode>(obj: &mut N, from: &str, to: &str) {
 
 /// `{key: {type, id}, relationship}` references, as (type, id, relationship).
 fn references<N: JsonNode>(obj: &mut N) -> Vec<(String, String, String)> {
-    let Some(list) = obj.remove("resource_references") else { return Vec::new() };
+    let Some(list) = obj.remove("resource_references") else {
+        return Vec::new();
+    };
     list.elements(64)
         .into_iter()
         .filter_map(|r| {
             let key = r.get("key")?;
-            Some((key.get("type")?.as_string()?, key.get("id")?.as_string()?, r.get("relationship").and_then(|x| x.as_string()).unwrap_or_default()))
+            Some((
+                key.get("type")?.as_string()?,
+                key.get("id")?.as_string()?,
+                r.get("relationship")
+                    .and_then(|x| x.as_string())
+                    .unwrap_or_default(),
+            ))
         })
         .collect()
 }
@@ -140,8 +150,11 @@ pub fn normalize<N: JsonNode>(resource: Resource, obj: &mut N) {
             obj.set("storage_state", N::from_str(plain));
         }
     }
-    let mut version_ref = obj.remove("pipeline_version_reference").unwrap_or_else(N::new_object);
-    let mut has_version_ref = version_ref.get("pipeline_id").is_some() || version_ref.get("pipeline_version_id").is_some();
+    let mut version_ref = obj
+        .remove("pipeline_version_reference")
+        .unwrap_or_else(N::new_object);
+    let mut has_version_ref = version_ref.get("pipeline_id").is_some()
+        || version_ref.get("pipeline_version_id").is_some();
     for (kind, id, _) in references(obj) {
         let target = match (kind.as_str(), resource) {
             ("NAMESPACE", _) => "namespace",
@@ -165,18 +178,28 @@ pub fn normalize<N: JsonNode>(resource: Resource, obj: &mut N) {
                 version_ref.set("pipeline_id", pipeline_id);
                 has_version_ref = true;
             }
-            let mut config = spec.get("runtime_config").filter(JsonNode::is_object).unwrap_or_else(N::new_object);
-            let parameters = spec.get("parameters").map(|p| p.elements(MAX_ITEMS)).unwrap_or_default();
+            let mut config = spec
+                .get("runtime_config")
+                .filter(JsonNode::is_object)
+                .unwrap_or_else(N::new_object);
+            let parameters = spec
+                .get("parameters")
+                .map(|p| p.elements(MAX_ITEMS))
+                .unwrap_or_default();
             if !parameters.is_empty() && config.get("parameters").is_none() {
                 let mut map = N::new_object();
                 for p in parameters {
-                    if let (Some(name), Some(value)) = (p.get("name").and_then(|n| n.as_string()), p.get("value")) {
+                    if let (Some(name), Some(value)) =
+                        (p.get("name").and_then(|n| n.as_string()), p.get("value"))
+                    {
                         map.set(&name, value);
                     }
                 }
                 config.set("parameters", map);
             }
-            if (config.get("parameters").is_some() || config.get("pipeline_root").is_some()) && obj.get("runtime_config").is_none() {
+            if (config.get("parameters").is_some() || config.get("pipeline_root").is_some())
+                && obj.get("runtime_config").is_none()
+            {
                 obj.set("runtime_config", config);
             }
         }
@@ -208,7 +231,10 @@ pub fn normalize<N: JsonNode>(resource: Resource, obj: &mut N) {
             };
             if let Some(on) = on {
                 obj.set("mode", N::from_str(if on { "ENABLE" } else { "DISABLE" }));
-                obj.set("status", N::from_str(if on { "ENABLED" } else { "DISABLED" }));
+                obj.set(
+                    "status",
+                    N::from_str(if on { "ENABLED" } else { "DISABLED" }),
+                );
             } else {
                 obj.remove("status");
             }
@@ -219,7 +245,10 @@ pub fn normalize<N: JsonNode>(resource: Resource, obj: &mut N) {
 
 /// Reshapes a v1 list page: the items under the v1 key move to the v2 key, each normalised.
 pub fn normalize_page<N: JsonNode>(resource: Resource, page: &mut N, v1_key: &str, v2_key: &str) {
-    let items = page.remove(v1_key).map(|l| l.elements(MAX_ITEMS)).unwrap_or_default();
+    let items = page
+        .remove(v1_key)
+        .map(|l| l.elements(MAX_ITEMS))
+        .unwrap_or_default();
     let items = items
         .into_iter()
         .map(|mut item| {
@@ -243,7 +272,9 @@ fn take_str(body: &mut Map<String, Value>, key: &str) -> Option<String> {
 
 /// A v2beta1 request body for `resource` in its v1beta1 form.
 pub fn request_body(resource: Resource, body: &Value) -> Value {
-    let Value::Object(src) = body else { return body.clone() };
+    let Value::Object(src) = body else {
+        return body.clone();
+    };
     let mut b = src.clone();
     let mut out = Map::new();
     let mut refs = Vec::new();
@@ -268,7 +299,9 @@ pub fn request_body(resource: Resource, body: &Value) -> Value {
         if let Some(embedded) = b.remove("pipeline_spec") {
             // v1 takes a v2 IR spec as the `pipeline_manifest` string (no platform spec).
             let ir = match &embedded {
-                Value::Object(m) if m.contains_key("pipeline_spec") => m.get("pipeline_spec").cloned().unwrap_or(Value::Null),
+                Value::Object(m) if m.contains_key("pipeline_spec") => {
+                    m.get("pipeline_spec").cloned().unwrap_or(Value::Null)
+                }
                 other => other.clone(),
             };
             spec.insert("pipeline_manifest".into(), Value::String(ir.to_string()));
@@ -281,7 +314,10 @@ pub fn request_body(resource: Resource, body: &Value) -> Value {
         }
         if resource == Resource::RecurringRun {
             if let Some(mode) = b.remove("mode") {
-                out.insert("enabled".into(), Value::Bool(mode.as_str() != Some("DISABLE")));
+                out.insert(
+                    "enabled".into(),
+                    Value::Bool(mode.as_str() != Some("DISABLE")),
+                );
             }
         }
     }
@@ -310,21 +346,29 @@ pub fn key(resource: Resource, key: &str) -> String {
 pub fn filter_value(resource: Resource, v2_key: &str, value: &str) -> String {
     match v2_key {
         "storage_state" if !value.starts_with("STORAGESTATE_") => format!("STORAGESTATE_{value}"),
-        "state" if resource == Resource::Run => run_status_for_v1(value).map_or_else(|| value.to_owned(), str::to_owned),
+        "state" if resource == Resource::Run => {
+            run_status_for_v1(value).map_or_else(|| value.to_owned(), str::to_owned)
+        }
         _ => value.to_owned(),
     }
 }
 
 /// Renames the keys and values of a (normalised, v1-style `op`) filter object for v1.
 pub fn filter(resource: Resource, filter: &mut Value) {
-    let Some(Value::Array(predicates)) = filter.get_mut("predicates") else { return };
+    let Some(Value::Array(predicates)) = filter.get_mut("predicates") else {
+        return;
+    };
     for p in predicates.iter_mut().filter_map(Value::as_object_mut) {
-        let Some(v2_key) = p.get("key").and_then(Value::as_str).map(str::to_owned) else { continue };
+        let Some(v2_key) = p.get("key").and_then(Value::as_str).map(str::to_owned) else {
+            continue;
+        };
         p.insert("key".into(), Value::String(key(resource, &v2_key)));
         if let Some(Value::String(s)) = p.get_mut("string_value") {
             *s = filter_value(resource, &v2_key, s);
         }
-        if let Some(Value::Array(values)) = p.get_mut("string_values").and_then(|v| v.get_mut("values")) {
+        if let Some(Value::Array(values)) =
+            p.get_mut("string_values").and_then(|v| v.get_mut("values"))
+        {
             for v in values.iter_mut() {
                 if let Value::String(s) = v {
                     *s = filter_value(resource, &v2_key, s);
@@ -353,7 +397,10 @@ mod tests {
         let mut e = json!({"id": "e1", "name": "nightly", "created_at": "2024-01-01T00:00:00Z", "storage_state": "STORAGESTATE_AVAILABLE",
             "resource_references": [{"key": {"type": "NAMESPACE", "id": "team-1"}, "relationship": "OWNER"}], "extra": 1});
         normalize(Resource::Experiment, &mut e);
-        assert_eq!(e, json!({"experiment_id": "e1", "display_name": "nightly", "created_at": "2024-01-01T00:00:00Z", "storage_state": "AVAILABLE", "namespace": "team-1", "extra": 1}));
+        assert_eq!(
+            e,
+            json!({"experiment_id": "e1", "display_name": "nightly", "created_at": "2024-01-01T00:00:00Z", "storage_state": "AVAILABLE", "namespace": "team-1", "extra": 1})
+        );
     }
 
     #[test]
@@ -367,23 +414,37 @@ mod tests {
                 {"key": {"type": "JOB", "id": "j1"}, "relationship": "CREATOR"}]},
             "pipeline_runtime": {"workflow_manifest": "{}"}});
         normalize(Resource::Run, &mut r);
-        assert_eq!(r, json!({"run_id": "r1", "display_name": "train", "state": "SUCCEEDED", "error": {"message": "boom"},
+        assert_eq!(
+            r,
+            json!({"run_id": "r1", "display_name": "train", "state": "SUCCEEDED", "error": {"message": "boom"},
             "experiment_id": "e1", "namespace": "team-1", "recurring_run_id": "j1", "pipeline_runtime": {"workflow_manifest": "{}"},
             "pipeline_version_reference": {"pipeline_id": "p1", "pipeline_version_id": "v1"},
-            "runtime_config": {"parameters": {"epochs": "3"}}}));
+            "runtime_config": {"parameters": {"epochs": "3"}}})
+        );
     }
 
     #[test]
     fn job_and_page() {
         let mut page = json!({"jobs": [{"id": "j1", "name": "hourly", "enabled": false, "trigger": {"periodic_schedule": {"interval_second": "3600"}}}], "total_size": 1});
         normalize_page(Resource::RecurringRun, &mut page, "jobs", "recurringRuns");
-        assert_eq!(page, json!({"total_size": 1, "recurringRuns": [{"recurring_run_id": "j1", "display_name": "hourly", "mode": "DISABLE", "status": "DISABLED", "trigger": {"periodic_schedule": {"interval_second": "3600"}}}]}));
+        assert_eq!(
+            page,
+            json!({"total_size": 1, "recurringRuns": [{"recurring_run_id": "j1", "display_name": "hourly", "mode": "DISABLE", "status": "DISABLED", "trigger": {"periodic_schedule": {"interval_second": "3600"}}}]})
+        );
         let mut empty = json!({});
-        normalize_page(Resource::PipelineVersion, &mut empty, "versions", "pipeline_versions");
+        normalize_page(
+            Resource::PipelineVersion,
+            &mut empty,
+            "versions",
+            "pipeline_versions",
+        );
         assert_eq!(empty, json!({"pipeline_versions": []}));
         let mut version = json!({"id": "v1", "name": "v", "resource_references": [{"key": {"type": "PIPELINE", "id": "p1"}, "relationship": "OWNER"}]});
         normalize(Resource::PipelineVersion, &mut version);
-        assert_eq!(version, json!({"pipeline_version_id": "v1", "display_name": "v", "pipeline_id": "p1"}));
+        assert_eq!(
+            version,
+            json!({"pipeline_version_id": "v1", "display_name": "v", "pipeline_id": "p1"})
+        );
     }
 
     #[test]
@@ -401,21 +462,42 @@ mod tests {
         let body = json!({"display_name": "r", "experiment_id": "e1", "pipeline_spec": {"pipeline_spec": {"pipelineInfo": {"name": "p"}}, "platform_spec": {}},
             "runtime_config": {"parameters": {"a": 1}}, "service_account": "sa"});
         let v1 = request_body(Resource::Run, &body);
-        assert_eq!(v1, json!({"name": "r", "service_account": "sa",
+        assert_eq!(
+            v1,
+            json!({"name": "r", "service_account": "sa",
             "pipeline_spec": {"pipeline_manifest": "{\"pipelineInfo\":{\"name\":\"p\"}}", "runtime_config": {"parameters": {"a": 1}}},
-            "resource_references": [{"key": {"type": "EXPERIMENT", "id": "e1"}, "relationship": "OWNER"}]}));
-        let by_version = request_body(Resource::RecurringRun, &json!({"display_name": "j", "mode": "DISABLE", "pipeline_version_reference": {"pipeline_id": "p", "pipeline_version_id": "v"}}));
-        assert_eq!(by_version, json!({"name": "j", "enabled": false, "resource_references": [{"key": {"type": "PIPELINE_VERSION", "id": "v"}, "relationship": "CREATOR"}]}));
-        let exp = request_body(Resource::Experiment, &json!({"display_name": "x", "namespace": "ns", "description": "d"}));
-        assert_eq!(exp, json!({"name": "x", "description": "d", "resource_references": [{"key": {"type": "NAMESPACE", "id": "ns"}, "relationship": "OWNER"}]}));
+            "resource_references": [{"key": {"type": "EXPERIMENT", "id": "e1"}, "relationship": "OWNER"}]})
+        );
+        let by_version = request_body(
+            Resource::RecurringRun,
+            &json!({"display_name": "j", "mode": "DISABLE", "pipeline_version_reference": {"pipeline_id": "p", "pipeline_version_id": "v"}}),
+        );
+        assert_eq!(
+            by_version,
+            json!({"name": "j", "enabled": false, "resource_references": [{"key": {"type": "PIPELINE_VERSION", "id": "v"}, "relationship": "CREATOR"}]})
+        );
+        let exp = request_body(
+            Resource::Experiment,
+            &json!({"display_name": "x", "namespace": "ns", "description": "d"}),
+        );
+        assert_eq!(
+            exp,
+            json!({"name": "x", "description": "d", "resource_references": [{"key": {"type": "NAMESPACE", "id": "ns"}, "relationship": "OWNER"}]})
+        );
     }
 
     #[test]
     fn filters_and_sorting() {
         let mut f = json!({"predicates": [{"key": "display_name", "op": "EQUALS", "string_value": "x"}, {"key": "state", "op": "IN", "string_values": {"values": ["SUCCEEDED", "CANCELED"]}}, {"key": "run_id", "op": "EQUALS", "string_value": "r"}]});
         filter(Resource::Run, &mut f);
-        assert_eq!(f, json!({"predicates": [{"key": "name", "op": "EQUALS", "string_value": "x"}, {"key": "status", "op": "IN", "string_values": {"values": ["Succeeded", "Failed"]}}, {"key": "id", "op": "EQUALS", "string_value": "r"}]}));
-        assert_eq!(sort_by(Resource::Experiment, "display_name desc"), "name desc");
+        assert_eq!(
+            f,
+            json!({"predicates": [{"key": "name", "op": "EQUALS", "string_value": "x"}, {"key": "status", "op": "IN", "string_values": {"values": ["Succeeded", "Failed"]}}, {"key": "id", "op": "EQUALS", "string_value": "r"}]})
+        );
+        assert_eq!(
+            sort_by(Resource::Experiment, "display_name desc"),
+            "name desc"
+        );
         assert_eq!(sort_by(Resource::Experiment, "created_at"), "created_at");
     }
 }

@@ -140,7 +140,8 @@ impl LoginFlow {
         // Servers may echo the form back in an error page: never quote the password.
         let password = self.cfg.password.clone();
         let username = self.cfg.username.clone();
-        self.step(resp).map_err(|e| e.scrubbed(&[password.expose()], &[&username]))
+        self.step(resp)
+            .map_err(|e| e.scrubbed(&[password.expose()], &[&username]))
     }
 
     fn step(&mut self, resp: HttpResponse) -> Result<Step> {
@@ -148,7 +149,10 @@ impl LoginFlow {
         let rejected = self.jar.store(&resp.url, &resp.set_cookies);
         self.rejected.extend(rejected);
         if self.exchanges > MAX_HOPS {
-            return Err(self.fail(&resp, format!("more than {MAX_HOPS} steps without finishing; the gateway may be looping")));
+            return Err(self.fail(
+                &resp,
+                format!("more than {MAX_HOPS} steps without finishing; the gateway may be looping"),
+            ));
         }
         if resp.is_redirect() {
             return self.on_redirect(&resp);
@@ -183,7 +187,11 @@ impl LoginFlow {
     }
 
     fn done(&mut self, authenticated: bool) -> Step {
-        Step::Done(Session { jar: std::mem::take(&mut self.jar), authenticated, exchanges: self.exchanges })
+        Step::Done(Session {
+            jar: std::mem::take(&mut self.jar),
+            authenticated,
+            exchanges: self.exchanges,
+        })
     }
 
     fn on_redirect(&mut self, resp: &HttpResponse) -> Result<Step> {
@@ -191,7 +199,13 @@ impl LoginFlow {
             return Err(self.fail(resp, "a redirect without a usable Location header"));
         };
         if !matches!(target.scheme(), "http" | "https") {
-            return Err(self.fail(resp, format!("a redirect to a {}: URL, which a login never uses", target.scheme())));
+            return Err(self.fail(
+                resp,
+                format!(
+                    "a redirect to a {}: URL, which a login never uses",
+                    target.scheme()
+                ),
+            ));
         }
         if matches!(self.stage, Stage::PasswordPosted | Stage::ApprovalPosted) {
             // Dex answered the POST with 303: the password is good (§1.4). Next comes the
@@ -206,9 +220,14 @@ impl LoginFlow {
         }
         if is_dex_authorize(&target) {
             self.note_issuer(&target);
-            if !self.connector_param && !self.credentials_accepted && !has_query_key(&target, "connector_id") {
+            if !self.connector_param
+                && !self.credentials_accepted
+                && !has_query_key(&target, "connector_id")
+            {
                 // Every Dex version honours connector_id (§1.2); it skips the selection page.
-                target.query_pairs_mut().append_pair("connector_id", &self.cfg.connector);
+                target
+                    .query_pairs_mut()
+                    .append_pair("connector_id", &self.cfg.connector);
                 self.connector_param = true;
             }
         }
@@ -233,7 +252,10 @@ impl LoginFlow {
         }
         if let Some(approval) = pages::approval_form(&html) {
             if self.current.method == Method::Post && self.stage == Stage::ApprovalPosted {
-                return Err(self.fail(resp, "Dex showed the Grant Access page again after approval"));
+                return Err(self.fail(
+                    resp,
+                    "Dex showed the Grant Access page again after approval",
+                ));
             }
             // Dex ≥ 2.39 with approval_prompt=force (Kubeflow 1.9.0, deployKF ≤ 0.1.4): the
             // form has no action, so it posts to the page's own URL with ?req=&hmac= (§1.5).
@@ -251,7 +273,10 @@ impl LoginFlow {
         if !links.is_empty() && self.is_dex_path(&resp.url) && !self.credentials_accepted {
             return match links.iter().find(|l| l.id == self.cfg.connector) {
                 Some(link) => {
-                    let target = resp.url.join(&link.href).map_err(|_| self.fail(resp, "a connector link that is not a URL"))?;
+                    let target = resp
+                        .url
+                        .join(&link.href)
+                        .map_err(|_| self.fail(resp, "a connector link that is not a URL"))?;
                     self.stage = Stage::Dex;
                     self.get(target)
                 }
@@ -287,25 +312,39 @@ impl LoginFlow {
         }
         if let Some(shown) = connector_of(&resp.url) {
             if shown != self.cfg.connector {
-                return Err(Error::UnknownConnector { requested: self.cfg.connector.clone(), offered: vec![shown] });
+                return Err(Error::UnknownConnector {
+                    requested: self.cfg.connector.clone(),
+                    offered: vec![shown],
+                });
             }
         }
         let target = self.form_target(resp, form.action.as_deref())?;
         if self.cfg.start_url.scheme() == "https" && target.scheme() != "https" {
-            return Err(Error::InsecureTransport { url: redact_url(&target) });
+            return Err(Error::InsecureTransport {
+                url: redact_url(&target),
+            });
         }
         self.note_issuer(&resp.url);
         self.stage = Stage::PasswordPosted;
         let username = self.cfg.username.clone();
         let password = self.cfg.password.clone();
-        self.post(target, &[(&form.login_field, &username), (&form.password_field, password.expose())])
+        self.post(
+            target,
+            &[
+                (&form.login_field, &username),
+                (&form.password_field, password.expose()),
+            ],
+        )
     }
 
     /// A form's target: its action resolved against the page, or the page itself. Credentials
     /// and approvals only go back to the origin that served the form.
     fn form_target(&self, resp: &HttpResponse, action: Option<&str>) -> Result<Url> {
         let target = match action {
-            Some(a) => resp.url.join(a).map_err(|_| self.fail(resp, "a form action that is not a URL"))?,
+            Some(a) => resp
+                .url
+                .join(a)
+                .map_err(|_| self.fail(resp, "a form action that is not a URL"))?,
             None => resp.url.clone(),
         };
         if target.origin() != resp.url.origin() {
@@ -319,10 +358,18 @@ impl LoginFlow {
 
     fn follow_sign_in(&mut self, resp: &HttpResponse, form: pages::SignInForm) -> Result<Step> {
         if self.credentials_accepted {
-            return Err(self.diagnose(resp, "the gateway asked to sign in again right after the login"));
+            return Err(self.diagnose(
+                resp,
+                "the gateway asked to sign in again right after the login",
+            ));
         }
-        let mut target = resp.url.join(&form.action).map_err(|_| self.fail(resp, "a sign-in form action that is not a URL"))?;
-        let rd = form.rd.unwrap_or_else(|| self.cfg.start_url.path().to_owned());
+        let mut target = resp
+            .url
+            .join(&form.action)
+            .map_err(|_| self.fail(resp, "a sign-in form action that is not a URL"))?;
+        let rd = form
+            .rd
+            .unwrap_or_else(|| self.cfg.start_url.path().to_owned());
         target.query_pairs_mut().clear().append_pair("rd", &rd);
         self.stage = Stage::Gateway;
         self.get(target)
@@ -335,8 +382,13 @@ impl LoginFlow {
             // oauth2-proxy's 401 `{}` for API routes or JSON clients (§2.1 rule 1): start the
             // login ourselves, as the sign-in page would.
             Stage::Start if is_empty_json(resp) => {
-                let mut target = resp.url.join("/oauth2/start").map_err(|_| self.fail(resp, "cannot build /oauth2/start"))?;
-                target.query_pairs_mut().append_pair("rd", self.cfg.start_url.path());
+                let mut target = resp
+                    .url
+                    .join("/oauth2/start")
+                    .map_err(|_| self.fail(resp, "cannot build /oauth2/start"))?;
+                target
+                    .query_pairs_mut()
+                    .append_pair("rd", self.cfg.start_url.path());
                 self.stage = Stage::Gateway;
                 self.get(target)
             }
@@ -361,7 +413,10 @@ impl LoginFlow {
 
     fn on_bad_request(&mut self, resp: &HttpResponse) -> Result<Step> {
         let text = resp.text();
-        if self.connector_param && self.stage == Stage::Dex && text.contains("Connector ID does not match") {
+        if self.connector_param
+            && self.stage == Stage::Dex
+            && text.contains("Connector ID does not match")
+        {
             // Dex refused our connector_id: load the same /auth URL without it to learn which
             // connectors it offers (one request, only on this error path). connector_param stays
             // set, so it is not added again.
@@ -385,7 +440,11 @@ impl LoginFlow {
     /// expired (15 minutes): restart once from `apiUrl`, as Kubeflow's own test client does
     /// (§4, §5).
     fn on_csrf_failure(&mut self, resp: &HttpResponse) -> Result<Step> {
-        let other_host = !resp.url.host_str().unwrap_or_default().eq_ignore_ascii_case(self.cfg.start_url.host_str().unwrap_or_default());
+        let other_host = !resp
+            .url
+            .host_str()
+            .unwrap_or_default()
+            .eq_ignore_ascii_case(self.cfg.start_url.host_str().unwrap_or_default());
         if !self.rejected.is_empty() || other_host || self.restarts > 0 {
             return Err(self.diagnose(resp, "the callback rejected the login's CSRF state cookie"));
         }
@@ -401,7 +460,10 @@ impl LoginFlow {
         if self.jar.header_for(&self.cfg.start_url).is_some() {
             return Ok(self.done(true));
         }
-        Err(self.diagnose(resp, "the gateway set no session cookie that applies to apiUrl"))
+        Err(self.diagnose(
+            resp,
+            "the gateway set no session cookie that applies to apiUrl",
+        ))
     }
 
     /// Explains a failure by how the gateway is reached, when that is the cause.
@@ -424,12 +486,20 @@ impl LoginFlow {
                     "The gateway's cookie settings are broken; report it to the deployment's operator.".to_owned()
                 }
             };
-            return Error::CookieRejected { cookie: r.name.clone(), host: r.host.clone(), rejection: r.rejection.clone(), hint };
+            return Error::CookieRejected {
+                cookie: r.name.clone(),
+                host: r.host.clone(),
+                rejection: r.rejection.clone(),
+                hint,
+            };
         }
         let api_host = self.cfg.start_url.host_str().unwrap_or_default();
         let login_host = resp.url.host_str().unwrap_or_default();
         if !login_host.is_empty() && !api_host.eq_ignore_ascii_case(login_host) {
-            return Error::HostMismatch { api_host: host_port(&self.cfg.start_url), login_host: host_port(&resp.url) };
+            return Error::HostMismatch {
+                api_host: host_port(&self.cfg.start_url),
+                login_host: host_port(&resp.url),
+            };
         }
         self.fail(resp, fallback)
     }
@@ -443,7 +513,12 @@ impl LoginFlow {
     }
 
     fn fail(&self, resp: &HttpResponse, reason: impl Into<String>) -> Error {
-        Error::login_failed(self.stage.describe(), &redact_url(&resp.url), Some(resp.status), reason)
+        Error::login_failed(
+            self.stage.describe(),
+            &redact_url(&resp.url),
+            Some(resp.status),
+            reason,
+        )
     }
 
     fn note_issuer(&mut self, url: &Url) {
@@ -452,7 +527,11 @@ impl LoginFlow {
         }
         let path = url.path();
         if let Some(pos) = path.rfind("/auth") {
-            self.issuer_prefix = Some(format!("{}{}", url.origin().ascii_serialization(), &path[..pos]));
+            self.issuer_prefix = Some(format!(
+                "{}{}",
+                url.origin().ascii_serialization(),
+                &path[..pos]
+            ));
         }
     }
 
@@ -490,7 +569,9 @@ pub fn is_login_url(url: &Url) -> bool {
 
 /// Dex's authorization endpoint: `…/auth?client_id=…&redirect_uri=…`.
 fn is_dex_authorize(url: &Url) -> bool {
-    url.path().ends_with("/auth") && has_query_key(url, "client_id") && has_query_key(url, "redirect_uri")
+    url.path().ends_with("/auth")
+        && has_query_key(url, "client_id")
+        && has_query_key(url, "redirect_uri")
 }
 
 /// oauth2-proxy's 401 body: `{}` (or nothing).
@@ -505,14 +586,19 @@ fn has_query_key(url: &Url, key: &str) -> bool {
 }
 
 fn query_value(url: &Url, key: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+    url.query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// The connector id in a Dex URL: `…/auth/<id>/login` or `…/auth/<id>`.
 fn connector_of(url: &Url) -> Option<String> {
     let segments: Vec<&str> = url.path_segments()?.collect();
     let pos = segments.iter().rposition(|s| *s == "auth")?;
-    segments.get(pos + 1).filter(|s| !s.is_empty()).map(|s| (*s).to_owned())
+    segments
+        .get(pos + 1)
+        .filter(|s| !s.is_empty())
+        .map(|s| (*s).to_owned())
 }
 
 fn host_port(url: &Url) -> String {
@@ -524,14 +610,18 @@ fn host_port(url: &Url) -> String {
 }
 
 fn page_title(resp: &HttpResponse) -> String {
-    pages::title(&resp.text()).map(|t| format!(" (title: {t})")).unwrap_or_default()
+    pages::title(&resp.text())
+        .map(|t| format!(" (title: {t})"))
+        .unwrap_or_default()
 }
 
 /// A short, safe description of what the server said.
 fn server_says(resp: &HttpResponse) -> String {
     let text = resp.text();
     let said = if resp.is_html() {
-        pages::error_text(&text).or_else(|| pages::title(&text)).unwrap_or_else(|| pages::strip_tags(&text))
+        pages::error_text(&text)
+            .or_else(|| pages::title(&text))
+            .unwrap_or_else(|| pages::strip_tags(&text))
     } else {
         text.chars().take(200).collect::<String>().trim().to_owned()
     };

@@ -80,13 +80,20 @@ fn run(cfg: LoginConfig, hops: Vec<Hop>) -> (Result<Step>, Vec<String>) {
         let mut sent: Vec<String> = req
             .headers
             .get("cookie")
-            .map(|c| c.split("; ").map(|p| p.split('=').next().unwrap().to_owned()).collect())
+            .map(|c| {
+                c.split("; ")
+                    .map(|p| p.split('=').next().unwrap().to_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         sent.sort();
         let mut want: Vec<String> = h.cookies.iter().map(|s| s.to_string()).collect();
         want.sort();
         assert_eq!(sent, want, "hop {}: cookies sent to {}", i + 1, req.url);
-        assert!(!req.headers.contains("authorization"), "never an Authorization header");
+        assert!(
+            !req.headers.contains("authorization"),
+            "never an Authorization header"
+        );
         if req.method == Method::Post {
             posts.push(String::from_utf8(req.body.clone().unwrap()).unwrap());
         }
@@ -95,7 +102,13 @@ fn run(cfg: LoginConfig, hops: Vec<Hop>) -> (Result<Step>, Vec<String>) {
         if let Some(loc) = &h.location {
             headers.set("location", loc.as_str());
         }
-        let resp = HttpResponse { url: req.url.clone(), status: h.status, headers, set_cookies: h.set_cookies, body: h.body.into_bytes() };
+        let resp = HttpResponse {
+            url: req.url.clone(),
+            status: h.status,
+            headers,
+            set_cookies: h.set_cookies,
+            body: h.body.into_bytes(),
+        };
         let step = flow.handle_response(resp);
         if i + 1 == count {
             return (step, posts);
@@ -124,7 +137,9 @@ fn error(result: Result<Step>) -> Error {
 
 fn login_page(action: &str, prompt: &str, error: bool) -> String {
     let err = if error {
-        format!("<div id=\"login-error\" class=\"dex-error-box\">Invalid {prompt} and password.</div>")
+        format!(
+            "<div id=\"login-error\" class=\"dex-error-box\">Invalid {prompt} and password.</div>"
+        )
     } else {
         String::new()
     };
@@ -191,12 +206,18 @@ fn deploykf_0_1_5() {
                 .sets("__Secure-_deploykf_token=c2Vzc2lvbg==|1700000000|c2ln; Path=/; Expires=Wed, 01 Jan 2100 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax"),
         ],
     );
-    assert_eq!(posts, vec!["login=user1%40example.com&password=user1".to_owned()]);
+    assert_eq!(
+        posts,
+        vec!["login=user1%40example.com&password=user1".to_owned()]
+    );
     let s = session(result);
     assert!(s.authenticated);
     assert_eq!(s.exchanges, 6);
     let api = Url::parse(&format!("https://{h}/pipeline/apis/v2beta1/experiments")).unwrap();
-    assert_eq!(s.jar.names_for(&api), vec!["__Secure-_deploykf_token".to_owned()]);
+    assert_eq!(
+        s.jar.names_for(&api),
+        vec!["__Secure-_deploykf_token".to_owned()]
+    );
 }
 
 /// §6 (a), deployKF 0.1.0–0.1.4: no prompt, so Dex 2.37 redirects through `/dex/approval`
@@ -208,30 +229,73 @@ fn deploykf_0_1_4_approval_redirect_and_split_cookies() {
     let csrf = "__Secure-_deploykf_token_csrf_Q2hlY2sg";
     let approval = format!("/dex/approval?req={ID}&hmac={H43}");
     let (result, _) = run(
-        config(&format!("https://{h}/pipeline"), "user1@example.com", "user1", "local"),
+        config(
+            &format!("https://{h}/pipeline"),
+            "user1@example.com",
+            "user1",
+            "local",
+        ),
         vec![
             hop(Method::Get, format!("https://{h}/pipeline"), 302)
                 .to(format!("https://{h}/dex/auth?{q}"))
                 .sets(format!("{csrf}=v; Path=/; HttpOnly; Secure; SameSite=Lax")),
-            hop(Method::Get, format!("https://{h}/dex/auth?{q}&connector_id=local"), 302).sends(&[csrf]).to(format!("/dex/auth/local?{q}")),
-            hop(Method::Get, format!("https://{h}/dex/auth/local?{q}"), 302).sends(&[csrf]).to(format!("/dex/auth/local/login?back=&state={ID}")),
-            hop(Method::Get, format!("https://{h}/dex/auth/local/login?back=&state={ID}"), 200)
+            hop(
+                Method::Get,
+                format!("https://{h}/dex/auth?{q}&connector_id=local"),
+                302,
+            )
+            .sends(&[csrf])
+            .to(format!("/dex/auth/local?{q}")),
+            hop(Method::Get, format!("https://{h}/dex/auth/local?{q}"), 302)
                 .sends(&[csrf])
-                .body(login_page(&format!("/dex/auth/local/login?back=&state={ID}"), "Email Address", false)),
-            hop(Method::Post, format!("https://{h}/dex/auth/local/login?back=&state={ID}"), 303).sends(&[csrf]).to(approval.clone()),
-            hop(Method::Get, format!("https://{h}{approval}"), 303).sends(&[csrf]).to(format!("https://{h}/oauth2/callback?code={ID}&state=s")),
-            hop(Method::Get, format!("https://{h}/oauth2/callback?code={ID}&state=s"), 302)
+                .to(format!("/dex/auth/local/login?back=&state={ID}")),
+            hop(
+                Method::Get,
+                format!("https://{h}/dex/auth/local/login?back=&state={ID}"),
+                200,
+            )
+            .sends(&[csrf])
+            .body(login_page(
+                &format!("/dex/auth/local/login?back=&state={ID}"),
+                "Email Address",
+                false,
+            )),
+            hop(
+                Method::Post,
+                format!("https://{h}/dex/auth/local/login?back=&state={ID}"),
+                303,
+            )
+            .sends(&[csrf])
+            .to(approval.clone()),
+            hop(Method::Get, format!("https://{h}{approval}"), 303)
                 .sends(&[csrf])
-                .to("/pipeline")
-                .sets(format!("{csrf}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"))
-                .sets(format!("__Secure-_deploykf_token_0={}; Path=/; HttpOnly; Secure", "a".repeat(4000)))
-                .sets("__Secure-_deploykf_token_1=bbbb; Path=/; HttpOnly; Secure"),
+                .to(format!("https://{h}/oauth2/callback?code={ID}&state=s")),
+            hop(
+                Method::Get,
+                format!("https://{h}/oauth2/callback?code={ID}&state=s"),
+                302,
+            )
+            .sends(&[csrf])
+            .to("/pipeline")
+            .sets(format!(
+                "{csrf}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
+            ))
+            .sets(format!(
+                "__Secure-_deploykf_token_0={}; Path=/; HttpOnly; Secure",
+                "a".repeat(4000)
+            ))
+            .sets("__Secure-_deploykf_token_1=bbbb; Path=/; HttpOnly; Secure"),
         ],
     );
     let s = session(result);
-    let mut names = s.jar.names_for(&Url::parse(&format!("https://{h}/pipeline/apis")).unwrap());
+    let mut names = s
+        .jar
+        .names_for(&Url::parse(&format!("https://{h}/pipeline/apis")).unwrap());
     names.sort();
-    assert_eq!(names, ["__Secure-_deploykf_token_0", "__Secure-_deploykf_token_1"]);
+    assert_eq!(
+        names,
+        ["__Secure-_deploykf_token_0", "__Secure-_deploykf_token_1"]
+    );
 }
 
 /// §6 (b): Kubeflow 1.9.1–1.11: the 403 sign-in page, `/oauth2/start`, relative URLs.
@@ -266,7 +330,11 @@ fn kubeflow_1_9_1_sign_in_page() {
     assert_eq!(posts, ["login=user%40example.com&password=12341234"]);
     let s = session(result);
     assert_eq!(s.exchanges, 7);
-    assert_eq!(s.jar.names_for(&Url::parse(&format!("{o}/pipeline/apis/v2beta1/healthz")).unwrap()), ["oauth2_proxy_kubeflow"]);
+    assert_eq!(
+        s.jar
+            .names_for(&Url::parse(&format!("{o}/pipeline/apis/v2beta1/healthz")).unwrap()),
+        ["oauth2_proxy_kubeflow"]
+    );
 }
 
 /// §6 (b) variant: an API-route apiUrl answered with oauth2-proxy's 401 `{}`.
@@ -277,7 +345,8 @@ fn oauth2_proxy_401_starts_the_login() {
         config(&format!("{o}/pipeline"), "u", "p", "local"),
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 401).json("{}"),
-            hop(Method::Get, format!("{o}/oauth2/start?rd=%2Fpipeline"), 500).body("<title>boom</title>"),
+            hop(Method::Get, format!("{o}/oauth2/start?rd=%2Fpipeline"), 500)
+                .body("<title>boom</title>"),
         ],
     );
     let e = error(result);
@@ -293,22 +362,61 @@ fn kubeflow_1_9_0_grant_access_page() {
     let approval = format!("{o}/dex/approval?req={ID}&hmac={H43}");
     let csrf = "oauth2_proxy_kubeflow_csrf";
     let (result, posts) = run(
-        config(&format!("{o}/pipeline"), "user@example.com", "12341234", "local"),
+        config(
+            &format!("{o}/pipeline"),
+            "user@example.com",
+            "12341234",
+            "local",
+        ),
         vec![
-            hop(Method::Get, format!("{o}/pipeline"), 302).to(format!("/dex/auth?{q}")).sets(format!("{csrf}=x; Path=/; HttpOnly")),
-            hop(Method::Get, format!("{o}/dex/auth?{q}&connector_id=local"), 302).sends(&[csrf]).to(format!("/dex/auth/local?{q}")),
-            hop(Method::Get, format!("{o}/dex/auth/local?{q}"), 302).sends(&[csrf]).to(format!("/dex/auth/local/login?back=&state={ID}")),
-            hop(Method::Get, format!("{o}/dex/auth/local/login?back=&state={ID}"), 200)
+            hop(Method::Get, format!("{o}/pipeline"), 302)
+                .to(format!("/dex/auth?{q}"))
+                .sets(format!("{csrf}=x; Path=/; HttpOnly")),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth?{q}&connector_id=local"),
+                302,
+            )
+            .sends(&[csrf])
+            .to(format!("/dex/auth/local?{q}")),
+            hop(Method::Get, format!("{o}/dex/auth/local?{q}"), 302)
                 .sends(&[csrf])
-                .body(login_page(&format!("/dex/auth/local/login?back=&state={ID}"), "Email Address", false)),
-            hop(Method::Post, format!("{o}/dex/auth/local/login?back=&state={ID}"), 303).sends(&[csrf]).to(format!("/dex/approval?req={ID}&hmac={H43}")),
-            hop(Method::Get, approval.clone(), 200).sends(&[csrf]).body(approval_page(ID)),
-            hop(Method::Post, approval.clone(), 303).sends(&[csrf]).to(format!("/oauth2/callback?code={ID}&state=s")),
-            hop(Method::Get, format!("{o}/oauth2/callback?code={ID}&state=s"), 302)
+                .to(format!("/dex/auth/local/login?back=&state={ID}")),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth/local/login?back=&state={ID}"),
+                200,
+            )
+            .sends(&[csrf])
+            .body(login_page(
+                &format!("/dex/auth/local/login?back=&state={ID}"),
+                "Email Address",
+                false,
+            )),
+            hop(
+                Method::Post,
+                format!("{o}/dex/auth/local/login?back=&state={ID}"),
+                303,
+            )
+            .sends(&[csrf])
+            .to(format!("/dex/approval?req={ID}&hmac={H43}")),
+            hop(Method::Get, approval.clone(), 200)
                 .sends(&[csrf])
-                .to("/pipeline")
-                .sets(format!("{csrf}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"))
-                .sets("oauth2_proxy_kubeflow=s; Path=/; HttpOnly"),
+                .body(approval_page(ID)),
+            hop(Method::Post, approval.clone(), 303)
+                .sends(&[csrf])
+                .to(format!("/oauth2/callback?code={ID}&state=s")),
+            hop(
+                Method::Get,
+                format!("{o}/oauth2/callback?code={ID}&state=s"),
+                302,
+            )
+            .sends(&[csrf])
+            .to("/pipeline")
+            .sets(format!(
+                "{csrf}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+            ))
+            .sets("oauth2_proxy_kubeflow=s; Path=/; HttpOnly"),
         ],
     );
     assert_eq!(posts[1], format!("req={ID}&approval=approve"));
@@ -343,7 +451,11 @@ fn kubeflow_1_8_authservice() {
         ],
     );
     let s = session(result);
-    assert_eq!(s.jar.names_for(&Url::parse(&format!("{o}/pipeline/apis")).unwrap()), ["authservice_session"]);
+    assert_eq!(
+        s.jar
+            .names_for(&Url::parse(&format!("{o}/pipeline/apis")).unwrap()),
+        ["authservice_session"]
+    );
 }
 
 /// §6 (c), Kubeflow 1.3–1.5: Dex 2.22's `?req=` form, a wrong password answered with 200, and
@@ -356,21 +468,61 @@ fn kubeflow_1_5_old_dex() {
     let hops_until_form = || {
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 302).to(format!("/dex/auth?{q}")),
-            hop(Method::Get, format!("{o}/dex/auth?{q}&connector_id=local"), 302).to(form.clone()),
-            hop(Method::Get, format!("{o}{form}"), 200).body(login_page(&form, "Email Address", false)),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth?{q}&connector_id=local"),
+                302,
+            )
+            .to(form.clone()),
+            hop(Method::Get, format!("{o}{form}"), 200).body(login_page(
+                &form,
+                "Email Address",
+                false,
+            )),
         ]
     };
     let mut wrong = hops_until_form();
-    wrong.push(hop(Method::Post, format!("{o}{form}"), 200).body(login_page(&form, "Email Address", true)));
-    let e = error(run(config(&format!("{o}/pipeline"), "user@example.com", "nope", "local"), wrong).0);
+    wrong.push(
+        hop(Method::Post, format!("{o}{form}"), 200).body(login_page(&form, "Email Address", true)),
+    );
+    let e = error(
+        run(
+            config(
+                &format!("{o}/pipeline"),
+                "user@example.com",
+                "nope",
+                "local",
+            ),
+            wrong,
+        )
+        .0,
+    );
     assert_eq!(e.code(), ErrorCode::InvalidCredentials);
     assert_eq!(e.status(), Some(200));
 
     let mut good = hops_until_form();
     good.push(hop(Method::Post, format!("{o}{form}"), 303).to(format!("/dex/approval?req={ID}")));
-    good.push(hop(Method::Get, format!("{o}/dex/approval?req={ID}"), 303).to("/login/oidc?code=c&state=st"));
-    good.push(hop(Method::Get, format!("{o}/login/oidc?code=c&state=st"), 302).to("/pipeline").sets("authservice_session=v; Path=/"));
-    let s = session(run(config(&format!("{o}/pipeline"), "user@example.com", "12341234", "local"), good).0);
+    good.push(
+        hop(Method::Get, format!("{o}/dex/approval?req={ID}"), 303)
+            .to("/login/oidc?code=c&state=st"),
+    );
+    good.push(
+        hop(Method::Get, format!("{o}/login/oidc?code=c&state=st"), 302)
+            .to("/pipeline")
+            .sets("authservice_session=v; Path=/"),
+    );
+    let s = session(
+        run(
+            config(
+                &format!("{o}/pipeline"),
+                "user@example.com",
+                "12341234",
+                "local",
+            ),
+            good,
+        )
+        .0,
+    );
     assert_eq!(s.exchanges, 6);
 }
 
@@ -380,9 +532,15 @@ fn wrong_password_401() {
     let o = "http://localhost:8080";
     let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
     let (result, _) = run(
-        config(&format!("{o}/pipeline"), "user@example.com", "wrong", "local"),
+        config(
+            &format!("{o}/pipeline"),
+            "user@example.com",
+            "wrong",
+            "local",
+        ),
         vec![
-            hop(Method::Get, format!("{o}/pipeline"), 302).to(format!("/dex/auth/local/login?back=&state={ID}")),
+            hop(Method::Get, format!("{o}/pipeline"), 302)
+                .to(format!("/dex/auth/local/login?back=&state={ID}")),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
             hop(Method::Post, login.clone(), 401).body(login_page(&login, "Email Address", true)),
         ],
@@ -418,11 +576,22 @@ fn ldap_connector_with_connector_id() {
         config(&format!("{o}/pipeline"), "alice", "alice-pw", "ldap"),
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 302).to(format!("/dex/auth?{q}")),
-            hop(Method::Get, format!("{o}/dex/auth?{q}&connector_id=ldap"), 302).to(format!("/dex/auth/ldap?{q}")),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth?{q}&connector_id=ldap"),
+                302,
+            )
+            .to(format!("/dex/auth/ldap?{q}")),
             hop(Method::Get, format!("{o}/dex/auth/ldap?{q}"), 302).to(login.clone()),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Username", false)),
             hop(Method::Post, login.clone(), 303).to("/oauth2/callback?code=c&state=st"),
-            hop(Method::Get, format!("{o}/oauth2/callback?code=c&state=st"), 302).to("/pipeline").sets("oauth2_proxy_kubeflow=s; Path=/"),
+            hop(
+                Method::Get,
+                format!("{o}/oauth2/callback?code=c&state=st"),
+                302,
+            )
+            .to("/pipeline")
+            .sets("oauth2_proxy_kubeflow=s; Path=/"),
         ],
     );
     assert_eq!(posts, ["login=alice&password=alice-pw"]);
@@ -438,7 +607,12 @@ fn unknown_connector_lists_the_offered_ones() {
         config(&format!("{o}/pipeline"), "u", "p", "okta"),
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 302).to(format!("/dex/auth?{q}")),
-            hop(Method::Get, format!("{o}/dex/auth?{q}&connector_id=okta"), 400).body("<p>Connector ID does not match a valid Connector</p>"),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth?{q}&connector_id=okta"),
+                400,
+            )
+            .body("<p>Connector ID does not match a valid Connector</p>"),
             hop(Method::Get, format!("{o}/dex/auth?{q}"), 200).body(selection_page(&q)),
         ],
     );
@@ -461,13 +635,24 @@ fn unknown_connector_with_a_single_connector() {
         config(&format!("{o}/pipeline"), "u", "p", "ldap"),
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 302).to(format!("/dex/auth?{q}")),
-            hop(Method::Get, format!("{o}/dex/auth?{q}&connector_id=ldap"), 400).body("Connector ID does not match a valid Connector"),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth?{q}&connector_id=ldap"),
+                400,
+            )
+            .body("Connector ID does not match a valid Connector"),
             hop(Method::Get, format!("{o}/dex/auth?{q}"), 302).to(format!("/dex/auth/local?{q}")),
             hop(Method::Get, format!("{o}/dex/auth/local?{q}"), 302).to(login.clone()),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
         ],
     );
-    assert_eq!(error(result), Error::UnknownConnector { requested: "ldap".into(), offered: vec!["local".into()] });
+    assert_eq!(
+        error(result),
+        Error::UnknownConnector {
+            requested: "ldap".into(),
+            offered: vec!["local".into()]
+        }
+    );
 }
 
 /// The selection page reached without connector_id (a proxy that strips unknown parameters).
@@ -497,7 +682,8 @@ fn selection_page_link_is_followed() {
 fn no_auth_endpoint() {
     let (result, _) = run(
         config("http://ml-pipeline-ui.kubeflow", "u", "p", "local"),
-        vec![hop(Method::Get, "http://ml-pipeline-ui.kubeflow/", 200).body("<html><title>Kubeflow Pipelines</title></html>")],
+        vec![hop(Method::Get, "http://ml-pipeline-ui.kubeflow/", 200)
+            .body("<html><title>Kubeflow Pipelines</title></html>")],
     );
     let s = session(result);
     assert!(!s.authenticated);
@@ -512,21 +698,38 @@ fn secure_cookie_over_http_is_explained() {
     let q = deploykf_query("deploykf.example.com", "prompt=none").replace("https%3A", "http%3A");
     let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
     let (result, _) = run(
-        config(&format!("{o}/pipeline"), "user1@example.com", "user1", "local"),
+        config(
+            &format!("{o}/pipeline"),
+            "user1@example.com",
+            "user1",
+            "local",
+        ),
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 302)
                 .to(format!("{o}/dex/auth?{q}"))
                 .sets("_deploykf_token_csrf_Q2hlY2sg=v; Path=/; HttpOnly; Secure; SameSite=Lax"),
-            hop(Method::Get, format!("{o}/dex/auth?{q}&connector_id=local"), 302).to(login.clone()),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth?{q}&connector_id=local"),
+                302,
+            )
+            .to(login.clone()),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
             hop(Method::Post, login.clone(), 303).to(format!("{o}/oauth2/callback?code=c&state=s")),
-            hop(Method::Get, format!("{o}/oauth2/callback?code=c&state=s"), 403)
-                .body("<h1>Login Failed: Unable to find a valid CSRF token. Please try again.</h1>"),
+            hop(
+                Method::Get,
+                format!("{o}/oauth2/callback?code=c&state=s"),
+                403,
+            )
+            .body("<h1>Login Failed: Unable to find a valid CSRF token. Please try again.</h1>"),
         ],
     );
     let e = error(result);
     assert_eq!(e.code(), ErrorCode::CookieRejected, "{e}");
-    assert!(e.to_string().contains("_deploykf_token_csrf_Q2hlY2sg") && e.to_string().contains("https"), "{e}");
+    assert!(
+        e.to_string().contains("_deploykf_token_csrf_Q2hlY2sg") && e.to_string().contains("https"),
+        "{e}"
+    );
 }
 
 /// deployKF ≤ 0.1.3 scopes its cookies to the configured host name; reached by IP, the jar
@@ -548,7 +751,11 @@ fn cookie_domain_mismatch_is_explained() {
     );
     let e = error(result);
     assert_eq!(e.code(), ErrorCode::CookieRejected);
-    assert!(e.to_string().contains("apiUrl https://deploykf.example.com:8443/pipeline "), "{e}");
+    assert!(
+        e.to_string()
+            .contains("apiUrl https://deploykf.example.com:8443/pipeline "),
+        "{e}"
+    );
 }
 
 /// The gateway redirects to its configured host name (deployKF's absolute issuer); the session
@@ -559,16 +766,32 @@ fn login_on_another_host_is_explained() {
     let other = "http://localhost:8080";
     let login = format!("{other}/dex/auth/local/login?back=&state={ID}");
     let (result, _) = run(
-        config(&format!("{api}/pipeline"), "user1@example.com", "user1", "local"),
+        config(
+            &format!("{api}/pipeline"),
+            "user1@example.com",
+            "user1",
+            "local",
+        ),
         vec![
-            hop(Method::Get, format!("{api}/pipeline"), 302).to(login.clone()).sets("_deploykf_token_csrf_x=v; Path=/; HttpOnly"),
+            hop(Method::Get, format!("{api}/pipeline"), 302)
+                .to(login.clone())
+                .sets("_deploykf_token_csrf_x=v; Path=/; HttpOnly"),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
-            hop(Method::Post, login.clone(), 303).to(format!("{other}/oauth2/callback?code=c&state=s")),
-            hop(Method::Get, format!("{other}/oauth2/callback?code=c&state=s"), 403).body("Unable to find a valid CSRF token"),
+            hop(Method::Post, login.clone(), 303)
+                .to(format!("{other}/oauth2/callback?code=c&state=s")),
+            hop(
+                Method::Get,
+                format!("{other}/oauth2/callback?code=c&state=s"),
+                403,
+            )
+            .body("Unable to find a valid CSRF token"),
         ],
     );
     match error(result) {
-        Error::HostMismatch { api_host, login_host } => {
+        Error::HostMismatch {
+            api_host,
+            login_host,
+        } => {
             assert_eq!(api_host, "127.0.0.1:8080");
             assert_eq!(login_host, "localhost:8080");
         }
@@ -586,7 +809,12 @@ fn csrf_failure_restarts_once() {
             hop(Method::Get, format!("{o}/pipeline"), 302).to(login.clone()),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
             hop(Method::Post, login.clone(), 303).to("/oauth2/callback?code=c&state=s"),
-            hop(Method::Get, format!("{o}/oauth2/callback?code=c&state=s"), 403).body("Unable to find a valid CSRF token"),
+            hop(
+                Method::Get,
+                format!("{o}/oauth2/callback?code=c&state=s"),
+                403,
+            )
+            .body("Unable to find a valid CSRF token"),
         ]
     };
     let mut hops = first();
@@ -602,9 +830,15 @@ fn never_downgrades_the_password_post() {
     let (result, posts) = run(
         config("https://kf.example.com/pipeline", "u", "p", "local"),
         vec![
-            hop(Method::Get, "https://kf.example.com/pipeline", 302).to(format!("http://kf.example.com/dex/auth/local/login?state={ID}")),
-            hop(Method::Get, format!("http://kf.example.com/dex/auth/local/login?state={ID}"), 200)
-                .body(login_page("", "Email Address", false)),
+            hop(Method::Get, "https://kf.example.com/pipeline", 302).to(format!(
+                "http://kf.example.com/dex/auth/local/login?state={ID}"
+            )),
+            hop(
+                Method::Get,
+                format!("http://kf.example.com/dex/auth/local/login?state={ID}"),
+                200,
+            )
+            .body(login_page("", "Email Address", false)),
         ],
     );
     assert!(posts.is_empty());
@@ -617,9 +851,18 @@ fn never_posts_credentials_to_another_origin() {
     let (result, posts) = run(
         config("https://kf.example.com/pipeline", "u", "p", "local"),
         vec![
-            hop(Method::Get, "https://kf.example.com/pipeline", 302).to(format!("/dex/auth/local/login?state={ID}")),
-            hop(Method::Get, format!("https://kf.example.com/dex/auth/local/login?state={ID}"), 200)
-                .body(login_page("https://evil.example.com/steal", "Email Address", false)),
+            hop(Method::Get, "https://kf.example.com/pipeline", 302)
+                .to(format!("/dex/auth/local/login?state={ID}")),
+            hop(
+                Method::Get,
+                format!("https://kf.example.com/dex/auth/local/login?state={ID}"),
+                200,
+            )
+            .body(login_page(
+                "https://evil.example.com/steal",
+                "Email Address",
+                false,
+            )),
         ],
     );
     assert!(posts.is_empty());
@@ -648,7 +891,8 @@ fn dex_connector_error() {
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 302).to(login.clone()),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Username", false)),
-            hop(Method::Post, login.clone(), 500).body("<div class=\"dex-error-box\">Login error: ldap: connection refused</div>"),
+            hop(Method::Post, login.clone(), 500)
+                .body("<div class=\"dex-error-box\">Login error: ldap: connection refused</div>"),
         ],
     );
     let e = error(result);
@@ -662,11 +906,17 @@ fn echoed_passwords_are_scrubbed() {
     let o = "http://localhost:8080";
     let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
     let (result, _) = run(
-        config(&format!("{o}/pipeline"), "user@example.com", "S3cret Pa55/word", "local"),
+        config(
+            &format!("{o}/pipeline"),
+            "user@example.com",
+            "S3cret Pa55/word",
+            "local",
+        ),
         vec![
             hop(Method::Get, format!("{o}/pipeline"), 302).to(login.clone()),
             hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
-            hop(Method::Post, login.clone(), 500).json("{\"echo\":\"login=user%40example.com&password=S3cret+Pa55%2Fword\"}"),
+            hop(Method::Post, login.clone(), 500)
+                .json("{\"echo\":\"login=user%40example.com&password=S3cret+Pa55%2Fword\"}"),
         ],
     );
     let e = error(result);
