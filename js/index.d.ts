@@ -970,9 +970,10 @@ export interface PagingOptions extends CallOptions {
 /** The options of the list calls: paging and a namespace. Every field is optional. */
 export interface ListOptions extends PagingOptions {
   /**
-   * The namespace to list. For experiments and runs it defaults to the client's
-   * {@link KfpClientOptions.namespace}; for pipelines and recurring runs only a namespace given
-   * here is sent, as in the Python SDK.
+   * The namespace to list. For experiments, runs and recurring runs it defaults to the client's
+   * {@link KfpClientOptions.namespace} (unless `experimentId` is given, which scopes the list by
+   * itself); for pipelines only a namespace given here is sent, as in the Python SDK, since
+   * pipelines may be shared.
    */
   namespace?: string | undefined;
 }
