@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import readline from "node:readline";
 import { Writable } from "node:stream";
-import { CliError, EXIT, UsageError, parseDuration } from "./args.mjs";
+import { CliError, UsageError } from "./args.mjs";
 import { contextForUrl, loadStore, sessionExpiry, sessionKey, storePath, updateStore } from "./store.mjs";
 
 // ------------------------------------------------------------------ terminal input
@@ -380,4 +380,3 @@ export function hostOf(apiUrl) {
   }
 }
 
-export { parseDuration, EXIT };

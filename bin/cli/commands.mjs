@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { CliError, EXIT, LIST_OPTIONS, UsageError, parseCount, parseDuration, parseJsonFlag, parseParams } from "./args.mjs";
 import { authFromFlags, authTypeOf, hostOf, readStdin, tlsFromFlags } from "./client.mjs";
-import { DONE_STATES, LiveLine, RESOURCES, formatElapsed, formatTable } from "./output.mjs";
+import { LiveLine, RESOURCES, formatElapsed, formatTable } from "./output.mjs";
 import { loadStore, sessionExpiry, updateStore } from "./store.mjs";
 
 // ------------------------------------------------------------------ helpers
@@ -94,6 +94,18 @@ async function pipelineIdFrom(kfp, ctx, signal) {
   if (!values.pipeline) throw new UsageError("--pipeline NAME or --pipeline-id ID is needed");
   const id = await kfp.getPipelineId(values.pipeline, { ...pipelineNamespace(ctx), signal });
   if (!id) throw new CliError(`no pipeline named "${values.pipeline}"`, { code: "KFP_NOT_FOUND" });
+  return id;
+}
+
+/**
+ * --version-id, or the newest version of --pipeline-id (KFP before 2.5 needs the version; from
+ * 2.5 on it would pick the latest itself).
+ */
+async function versionIdFor(kfp, values, signal) {
+  if (values["version-id"]) return values["version-id"];
+  const page = await kfp.listPipelineVersions(values["pipeline-id"], { pageSize: 1, sortBy: "created_at desc", signal });
+  const id = RESOURCES.version.id(page?.pipeline_versions?.[0]);
+  if (!id) throw new CliError(`pipeline ${values["pipeline-id"]} has no versions`, { code: "KFP_NOT_FOUND" });
   return id;
 }
 
@@ -451,10 +463,25 @@ const pipelines = [
       ctx.out.item("pipeline", p);
     },
   },
-  action(["pipelines", "delete"], "delete a pipeline", "pipeline", "Deleted", (kfp, id, o, values) => kfp.deletePipeline(id, { ...(values.cascade ? { cascade: true } : {}), ...o }), {
-    usage: "ID [--cascade]",
-    options: { cascade: flag("boolean", undefined, "delete its versions too") },
-  }),
+  // --cascade deletes the versions one by one first: KFP's own ?cascade=true exists only from 2.14.
+  action(
+    ["pipelines", "delete"],
+    "delete a pipeline",
+    "pipeline",
+    "Deleted",
+    async (kfp, id, o, values) => {
+      if (values.cascade) {
+        const versions = [];
+        for await (const v of kfp.iterPipelineVersions(id, { signal: o.signal })) versions.push(RESOURCES.version.id(v));
+        for (const v of versions) await kfp.deletePipelineVersion(id, v, o);
+      }
+      return kfp.deletePipeline(id, o);
+    },
+    {
+      usage: "ID [--cascade]",
+      options: { cascade: flag("boolean", undefined, "delete its versions first (KFP refuses to delete a pipeline that has versions)") },
+    },
+  ),
 ];
 
 const versions = [
@@ -614,7 +641,7 @@ const runs = [
           const runName = values.name ?? `${await pipelineName()} ${stamp}`;
           return kfp.runPipeline(experimentId, runName, {
             pipelineId: values["pipeline-id"],
-            ...(values["version-id"] ? { versionId: values["version-id"] } : {}),
+            versionId: await versionIdFor(kfp, values, signal),
             params,
             ...(values.description ? { description: values.description } : {}),
             ...runOptions(values),
@@ -704,11 +731,10 @@ const recurringRuns = [
       if (values.disabled) opts.enabled = false;
       if (values.description) opts.description = values.description;
       if (values.pipeline) opts.pipelinePackage = await readPackage(values.pipeline);
-      else {
-        opts.pipelineId = values["pipeline-id"];
-        if (values["version-id"]) opts.versionId = values["version-id"];
-      }
-      const r = await conn.call(async (kfp, signal) => kfp.createRecurringRun(await experimentIdFrom(kfp, values, signal, { create: true }), ctx.positionals[0], { ...opts, signal }));
+      const r = await conn.call(async (kfp, signal) => {
+        const source = values.pipeline ? {} : { pipelineId: values["pipeline-id"], versionId: await versionIdFor(kfp, values, signal) };
+        return kfp.createRecurringRun(await experimentIdFrom(kfp, values, signal, { create: true }), ctx.positionals[0], { ...opts, ...source, signal });
+      });
       ctx.out.item("recurringRun", r);
     },
   },

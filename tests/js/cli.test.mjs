@@ -523,12 +523,17 @@ describe("deployKF through Dex: login, the session file, reuse, renewal", () => 
     assert.ok(versions.some((x) => x.pipeline_version_id === v.pipeline_version_id));
     assert.equal(exits(lines, 0).stdout.trim().split("\n").map((l) => JSON.parse(l)).length, versions.length);
 
+    // A run of the uploaded pipeline: its newest version unless --version-id says otherwise.
+    const run = json(await cli(["runs", "create", "--pipeline-id", p.pipeline_id, "--experiment", unique("cli-pipeline-runs"), "--wait", "--poll-interval", "100ms", "--json"], { home }));
+    assert.equal(run.state, "SUCCEEDED");
+    assert.ok(versions.some((x) => x.pipeline_version_id === run.pipeline_version_reference?.pipeline_version_id), "one of the pipeline's versions ran");
+
     exits(await cli(["versions", "delete", v.pipeline_version_id, "--pipeline", name], { home }), 0);
     const rest = json(await cli(["versions", "list", "--pipeline-id", p.pipeline_id, "--all", "--json"], { home })).pipeline_versions;
+    assert.ok(rest.length >= 1, "the version the upload made is left");
     assert.ok(!rest.some((x) => x.pipeline_version_id === v.pipeline_version_id));
-    // KFP before 2.14 refuses to delete a pipeline that has versions (cascade came in 2.14).
-    for (const r of await Promise.all(rest.map((x) => cli(["versions", "delete", x.pipeline_version_id, "--pipeline-id", p.pipeline_id], { home })))) exits(r, 0);
-    exits(await cli(["pipelines", "delete", p.pipeline_id], { home }), 0);
+    exits(await cli(["pipelines", "delete", p.pipeline_id], { home }), 1, "a pipeline with versions");
+    exits(await cli(["pipelines", "delete", p.pipeline_id, "--cascade"], { home }), 0);
     const [gone, byGoneName] = await Promise.all([cli(["pipelines", "get", p.pipeline_id], { home }), cli(["versions", "list", "--pipeline", name], { home })]);
     assert.match(exits(gone, 1).stderr, /KFP_NOT_FOUND/);
     assert.match(exits(byGoneName, 1).stderr, /no pipeline named/);
