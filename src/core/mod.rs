@@ -8,5 +8,6 @@ pub mod kfp;
 pub mod login;
 pub mod options;
 pub mod secret;
+pub mod time;
 
 pub use error::{Error, ErrorCode};
