@@ -31,7 +31,8 @@ export async function readBody(response, cap, cut) {
     try { await body?.cancel(); } catch {}
     return null;
   }
-  if (!body || typeof body.getReader !== "function") {
+  // A declared length within the cap is enforced by fetch itself: read it in one go.
+  if (!body || typeof body.getReader !== "function" || (Number.isFinite(declared) && declared <= cap)) {
     const all = new Uint8Array(await response.arrayBuffer());
     return all.length > cap ? (cut ? all.subarray(0, cap) : null) : all;
   }
