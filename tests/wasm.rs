@@ -5,9 +5,11 @@
 //! records every call and answers with canned `Response` objects (Node's globals), so these
 //! tests need no server; `tests/js` covers real HTTP against the sandbox.
 //!
-//! Without `installHost` the binding behaves as in a browser. Tests run one at a time in one
-//! module instance (wasm-bindgen-test's concurrency is 1), so the one test that installs a Node
-//! host removes it again, and every test that relies on browser mode says so first.
+//! Every test installs a Node host first (`node()`: `{ platform: "node" }`, as the package's
+//! entry does, without TLS hooks), since without one the binding behaves as in a browser page;
+//! `tests/browser.rs` drives that mode in a real browser. Tests run one at a time in one module
+//! instance (wasm-bindgen-test's concurrency is 1); the tests that install another host put the
+//! plain one back.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -259,9 +261,9 @@ async fn assert_alive() {
     assert_eq!(fake.calls(), 1);
 }
 
-/// Browser mode: no host installed.
-fn browser() {
-    install_host(JsValue::UNDEFINED);
+/// Node mode: the platform hooks of the package's entry, minus TLS and files.
+fn node() {
+    install_host(JSON::parse(r#"{"platform": "node"}"#).expect("JSON"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,7 +271,7 @@ fn browser() {
 
 #[wasm_bindgen_test]
 async fn wrong_option_types_are_type_errors_naming_the_option() {
-    browser();
+    node();
     let cases: &[(&str, &[&str])] = &[
         (r#"{}"#, &["apiUrl", "undefined"]),
         (r#"{"apiUrl": 8080}"#, &["apiUrl", "type number (8080)"]),
@@ -331,7 +333,7 @@ async fn wrong_option_types_are_type_errors_naming_the_option() {
 
 #[wasm_bindgen_test]
 async fn unusable_option_values_are_type_errors_naming_the_option() {
-    browser();
+    node();
     let cases: &[(&str, &[&str])] = &[
         (r#"{"apiUrl": "ftp://x"}"#, &["apiUrl", "ftp:"]),
         (r#"{"apiUrl": "not a url"}"#, &["apiUrl"]),
@@ -401,50 +403,26 @@ async fn unusable_option_values_are_type_errors_naming_the_option() {
 }
 
 #[wasm_bindgen_test]
-async fn node_only_options_are_unsupported_in_a_browser() {
-    browser();
-    let cases = [
-        (
-            r#"{"apiUrl": "https://kf.test", "skipTlsVerify": true}"#,
-            "skipTlsVerify",
-        ),
-        (
-            r#"{"apiUrl": "https://kf.test", "caCert": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}"#,
-            "caCert",
-        ),
-        (
-            r#"{"apiUrl": "https://kf.test", "auth": {"type": "serviceAccountToken"}}"#,
-            "serviceAccountToken",
-        ),
-    ];
-    for (json, feature) in cases {
-        let err = rejects(create_kfp_client(options(json, None))).await;
-        assert_kfp_error(&err, "KFP_UNSUPPORTED", None);
-        assert!(
-            string(&err, "message").contains(feature),
-            "{}",
-            string(&err, "message")
-        );
-        // The manager checks the same rules when it is made.
-        let thrown = KfpClientManager::new(options(json, None))
-            .err()
-            .expect("the manager refuses it");
-        assert_kfp_error(&thrown, "KFP_UNSUPPORTED", None);
-    }
-    // skipTlsVerify: false asks for nothing unsupported.
-    let fake = Fake::healthy();
-    let c = client(options(
-        r#"{"apiUrl": "https://kf.test", "skipTlsVerify": false}"#,
-        Some(&fake),
-    ))
-    .await;
-    resolves(c.healthz(JsValue::UNDEFINED)).await;
+async fn the_browser_auth_type_is_unsupported_in_node() {
+    node();
+    let json = r#"{"apiUrl": "https://kf.test", "auth": {"type": "browser"}}"#;
+    let err = rejects(create_kfp_client(options(json, None))).await;
+    assert_kfp_error(&err, "KFP_UNSUPPORTED", None);
+    let message = string(&err, "message");
+    assert!(
+        message.contains("\"browser\"") && message.contains("Node.js"),
+        "{message}"
+    );
+    let thrown = KfpClientManager::new(options(json, None))
+        .err()
+        .expect("the manager refuses it");
+    assert_kfp_error(&thrown, "KFP_UNSUPPORTED", None);
     assert_alive().await;
 }
 
 #[wasm_bindgen_test]
 async fn the_manager_checks_options_synchronously() {
-    browser();
+    node();
     let thrown = KfpClientManager::new(options(r#"{"apiUrl": "ftp://x"}"#, None))
         .err()
         .expect("throws");
@@ -480,7 +458,7 @@ async fn the_manager_checks_options_synchronously() {
 
 #[wasm_bindgen_test]
 async fn a_refused_connection_is_a_network_error_with_a_clean_copy_of_the_fetch_error_as_cause() {
-    browser();
+    node();
     let fake =
         Fake::new(r#"throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });"#);
     let opts = options(
@@ -509,13 +487,28 @@ async fn a_refused_connection_is_a_network_error_with_a_clean_copy_of_the_fetch_
     assert_eq!(string(&cause, "code"), "ECONNREFUSED");
     assert!(get(&cause, "cause").is_undefined(), "no nested raw cause");
     assert_no_secrets(&err, &[PASSWORD]);
+    // The login's GET was tried three times (the default retry), and the message says so.
+    assert_eq!(fake.calls(), 3);
+    assert!(message.contains("3 attempts"), "{message}");
+
+    // With retry: false, once.
+    let fake =
+        Fake::new(r#"throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });"#);
+    let opts = options(
+        &format!(
+            r#"{{"apiUrl": "{API}", "retry": false, "auth": {{"type": "dex", "username": "u", "password": "{PASSWORD}"}}}}"#
+        ),
+        Some(&fake),
+    );
+    let err = rejects(create_kfp_client(opts)).await;
+    assert_kfp_error(&err, "KFP_NETWORK_ERROR", None);
     assert_eq!(fake.calls(), 1);
     assert_alive().await;
 }
 
 #[wasm_bindgen_test]
 async fn a_fetch_that_throws_synchronously_is_a_network_error_too() {
-    browser();
+    node();
     let source = format!("{PRELUDE} return function fetch() {{ throw new Error(\"boom\"); }};");
     let fetch: Function = Function::new_no_args(&source)
         .call0(&JsValue::UNDEFINED)
@@ -532,7 +525,7 @@ async fn a_fetch_that_throws_synchronously_is_a_network_error_too() {
 
 #[wasm_bindgen_test]
 async fn a_certificate_failure_is_a_tls_error() {
-    browser();
+    node();
     let fake = Fake::new(
         r#"throw new TypeError("fetch failed", { cause: { code: "DEPTH_ZERO_SELF_SIGNED_CERT" } });"#,
     );
@@ -554,7 +547,7 @@ async fn a_certificate_failure_is_a_tls_error() {
 
 #[wasm_bindgen_test]
 async fn a_timeout_is_kfp_timeout_and_an_abort_is_kfp_aborted() {
-    browser();
+    node();
     let fake = Fake::new(
         r#"if (log.length === 1) throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
            throw new DOMException("This operation was aborted", "AbortError");"#,
@@ -632,7 +625,7 @@ fn dex_options(fake: &Fake) -> JsValue {
 
 #[wasm_bindgen_test]
 async fn a_dex_login_then_list_experiments_returns_plain_objects() {
-    browser();
+    node();
     let fake = dex_gateway(
         r#"return redirect("/oauth2/callback?code=x&state=y", 303);"#,
         r#"if (req.headers.cookie !== "oauth2_proxy_kubeflow=sessionsecretvalue") return json({}, 401);
@@ -644,10 +637,10 @@ async fn a_dex_login_then_list_experiments_returns_plain_objects() {
     assert_eq!(c.login_count(), 1);
     assert_eq!(c.auth_type(), "dex");
 
-    // Every hop: manual redirects, HTML accepted; the browser's own cookies included.
+    // Every hop: manual redirects, HTML accepted; the client's own jar, no browser credentials.
     for i in 0..4 {
         assert_eq!(fake.str(i, "redirect"), "manual");
-        assert_eq!(fake.str(i, "credentials"), "include");
+        assert!(fake.get(i, "credentials").is_undefined());
         assert!(fake.str(i, "headers.accept").starts_with("text/html"));
     }
     assert_eq!(fake.str(0, "url"), API);
@@ -722,7 +715,7 @@ async fn a_dex_login_then_list_experiments_returns_plain_objects() {
 
 #[wasm_bindgen_test]
 async fn nested_answers_are_plain_objects_and_arrays_too() {
-    browser();
+    node();
     let fake = Fake::new(
         r#"return json({ experiments: [{ experiment_id: "e1", display_name: "x", storage_state: "AVAILABLE",
                                          created_at: "2024-01-01T00:00:00Z", extra: { a: [1, { b: null }] } }],
@@ -745,7 +738,7 @@ async fn nested_answers_are_plain_objects_and_arrays_too() {
 
 #[wasm_bindgen_test]
 async fn answers_are_converted_like_json_parse_even_with_large_integers() {
-    browser();
+    node();
     // KFP sends int64 as strings, but request() returns any endpoint's JSON, and pipeline specs
     // are user data: JSON.parse accepts these numbers (rounding them), so the client must too.
     let fake = Fake::new(
@@ -771,7 +764,7 @@ async fn answers_are_converted_like_json_parse_even_with_large_integers() {
 
 #[wasm_bindgen_test]
 async fn a_wrong_password_is_invalid_credentials_without_secrets() {
-    browser();
+    node();
     let fake = dex_gateway(
         r#"return html(PASSWORD_FORM(true), 401);"#,
         r#"return json({});"#,
@@ -803,7 +796,7 @@ async fn a_wrong_password_is_invalid_credentials_without_secrets() {
 
 #[wasm_bindgen_test]
 async fn a_lost_session_logs_in_again_once() {
-    browser();
+    node();
     // The first API call finds the session gone (oauth2-proxy's 401 `{}`); the retry after a
     // second login succeeds.
     let fake = dex_gateway(
@@ -823,7 +816,7 @@ async fn a_lost_session_logs_in_again_once() {
 
 #[wasm_bindgen_test]
 async fn request_builds_the_url_from_path_and_query() {
-    browser();
+    node();
     let fake = Fake::new(r#"return json({ runs: [] });"#);
     let c = client(options(
         &format!(r#"{{"apiUrl": "{API}/", "headers": {{"X-Team": "ml"}}}}"#),
@@ -872,7 +865,7 @@ async fn request_builds_the_url_from_path_and_query() {
 
 #[wasm_bindgen_test]
 async fn request_refuses_paths_that_leave_api_url() {
-    browser();
+    node();
     let fake = Fake::healthy();
     let c = client(options(&format!(r#"{{"apiUrl": "{API}"}}"#), Some(&fake))).await;
     for path in [
@@ -914,7 +907,7 @@ async fn request_refuses_paths_that_leave_api_url() {
 
 #[wasm_bindgen_test]
 async fn a_token_function_is_called_per_request() {
-    browser();
+    node();
     let fake = Fake::healthy();
     let opts = options(
         &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer"}}}}"#),
@@ -940,7 +933,7 @@ async fn a_token_function_is_called_per_request() {
 
 #[wasm_bindgen_test]
 async fn a_static_token_goes_in_authorization() {
-    browser();
+    node();
     let fake = Fake::healthy();
     let c = client(options(
         &format!(r#"{{"apiUrl": "{API}", "auth": {{"type": "bearer", "token": "static-tok"}}}}"#),
@@ -953,7 +946,7 @@ async fn a_static_token_goes_in_authorization() {
 
 #[wasm_bindgen_test]
 async fn a_failing_token_function_is_token_unavailable_with_its_error_as_cause() {
-    browser();
+    node();
     let fake = Fake::healthy();
     let cases = [
         ("throw new Error(\"vault sealed\")", true),
@@ -989,7 +982,7 @@ async fn a_failing_token_function_is_token_unavailable_with_its_error_as_cause()
 
 #[wasm_bindgen_test]
 async fn a_refused_token_is_unauthenticated_after_one_fresh_try() {
-    browser();
+    node();
     let fake = Fake::new(
         r#"return json({ error: "Jwt is expired", code: 16, message: "Jwt is expired" }, 401);"#,
     );
@@ -1045,8 +1038,9 @@ async fn a_node_host_gets_the_tls_settings_and_reads_the_token_file() {
         Ok(c) => JsFuture::from(c.healthz(JsValue::UNDEFINED)).await,
         Err(e) => Err(e),
     };
-    // Back to browser mode before asserting, so that a failure here cannot leak into other tests.
-    install_host(JsValue::UNDEFINED);
+    // Back to the plain host before asserting, so that a failure here cannot leak into other
+    // tests.
+    node();
     let health = health.unwrap_or_else(|e| panic!("{}", js_string(&e)));
 
     assert_eq!(get(&health, "multi_user").as_bool(), Some(false));
@@ -1068,13 +1062,16 @@ async fn a_node_host_gets_the_tls_settings_and_reads_the_token_file() {
         Some("/var/run/secrets/kf/token")
     );
 
-    // And without the host again, the same options are unsupported.
+    // And without a host (a browser page), the same options are unsupported.
+    install_host(JsValue::UNDEFINED);
     let opts = options(
         r#"{"apiUrl": "https://kf.test", "skipTlsVerify": true}"#,
         None,
     );
+    let refused = JsFuture::from(create_kfp_client(opts)).await;
+    node();
     assert_kfp_error(
-        &rejects(create_kfp_client(opts)).await,
+        &refused.expect_err("refused without a Node host"),
         "KFP_UNSUPPORTED",
         None,
     );

@@ -11,15 +11,18 @@
 //!
 //! The rules, each tested below:
 //! - every `Set-Cookie` of an API answer is kept (oauth2-proxy refreshes sessions there);
-//! - a lost session (401, a redirect to a login, a sign-in page) asks for one new login with
-//!   `dex` auth, then the call is sent once more; with cookies it is `KFP_SESSION_EXPIRED`; with
-//!   a token, a 401 asks for a fresh token once; otherwise it is `KFP_UNAUTHENTICATED`;
+//! - a lost session (401, a redirect to a login, a sign-in page, and in a browser the opaque
+//!   answer `fetch` gives for any redirect) asks for one new login with `dex` auth, then the
+//!   call is sent once more; with cookies it is `KFP_SESSION_EXPIRED`; with a token, a 401 asks
+//!   for a fresh token once; otherwise it is `KFP_UNAUTHENTICATED`, with what the answer tells
+//!   of the gateway so that a page can say where to sign in ([`Verdict::SignIn`]);
 //! - the API version is decided from a clear signal: a KFP JSON answer on v2beta1 pins v2beta1;
 //!   a v2beta1 "no such route" 404 is followed by `GET /apis/v1beta1/healthz`, and only a JSON
 //!   answer there pins v1beta1 (REPORT §0, §7);
 //! - a `GET` is retried on 502, 503, 504, 429 and network errors, with exponential backoff and
 //!   jitter, honouring `Retry-After`; other methods never are.
 
+use crate::core::browser::Gateway;
 use crate::core::cookies::CookieJar;
 use crate::core::error::Error;
 use crate::core::http::{redact_url, HttpRequest, HttpResponse, Method};
@@ -81,8 +84,13 @@ impl CallContext {
 /// True when an API answer means the session is missing or expired (§5, §7 step 10): a 401
 /// (oauth2-proxy's `{}`, Istio's "Jwt is expired", KFP's empty identity), a redirect towards a
 /// login, or a login page where JSON was expected.
+///
+/// In a browser API calls go with `redirect: "manual"` (following would end on Dex's page with
+/// a 200 on Kubeflow 1.8, 1.9.0 and deployKF ≤ 0.1.3), and `fetch` answers every redirect with
+/// an opaque response: status 0, no `Location`. KFP's API never redirects, so that answer is
+/// the gateway sending the page to its login.
 pub fn session_lost(resp: &HttpResponse) -> bool {
-    if resp.status == 401 {
+    if resp.status == 401 || resp.status == 0 {
         return true;
     }
     if resp.is_redirect() {
@@ -105,6 +113,9 @@ pub enum AuthKind {
     Cookies,
     /// A bearer token (static, a function or the service-account file).
     Bearer,
+    /// The session a browser holds for the page (auth type "browser"): it cannot be renewed by
+    /// the client, only by the user signing in.
+    Page,
 }
 
 /// The retry settings (`options.retry`).
@@ -179,6 +190,12 @@ pub enum Verdict {
     Relogin(u64),
     /// Get the bearer token anew and give it to [`Call::fresh_token`].
     RefreshToken,
+    /// Not signed in and no way to sign in by itself: fail with `error` (`KFP_UNAUTHENTICATED`);
+    /// `gateway` is what the answer told of the login in front, for a page's `loginUrl`.
+    SignIn {
+        error: Error,
+        gateway: Gateway,
+    },
     Fail(Error),
 }
 
@@ -328,7 +345,7 @@ impl Call {
                 Verdict::Relogin(self.generation)
             }
             AuthKind::Dex | AuthKind::Cookies => Verdict::Fail(Error::SessionExpired {
-                status: Some(resp.status),
+                status: Some(resp.status).filter(|s| *s != 0),
                 url: redact_url(&resp.url),
                 relogin_possible: self.auth == AuthKind::Dex,
             }),
@@ -340,11 +357,19 @@ impl Call {
             AuthKind::Bearer | AuthKind::None if resp.status == 401 => {
                 Verdict::Fail(decode_error(&resp))
             }
-            AuthKind::Bearer | AuthKind::None => Verdict::Fail(Error::NotSignedIn {
+            AuthKind::Bearer => Verdict::Fail(Error::NotSignedIn {
                 status: resp.status,
                 url: redact_url(&resp.url),
-                with_token: self.auth == AuthKind::Bearer,
+                with_token: true,
             }),
+            AuthKind::None | AuthKind::Page => Verdict::SignIn {
+                error: Error::NotSignedIn {
+                    status: resp.status,
+                    url: redact_url(&resp.url),
+                    with_token: false,
+                },
+                gateway: Gateway::from_answer(&resp),
+            },
         }
     }
 
@@ -460,6 +485,8 @@ mod tests {
             ""
         )));
         assert!(session_lost(&resp(403, "text/html", None, "<form method=\"GET\" action=\"/oauth2/start\"><input type=hidden name=rd value=/></form>")));
+        // A browser's opaque redirect (`type: "opaqueredirect"`, status 0).
+        assert!(session_lost(&resp(0, "", None, "")));
     }
 
     #[test]
@@ -566,11 +593,12 @@ mod tests {
             (AuthKind::Cookies, ErrorCode::SessionExpired),
             (AuthKind::None, ErrorCode::Unauthenticated),
             (AuthKind::Bearer, ErrorCode::Unauthenticated),
+            (AuthKind::Page, ErrorCode::Unauthenticated),
         ] {
             let mut c = call(auth);
             c.request(&ctx, None).unwrap();
             match c.handle(&mut ctx, sign_in(), 0.5) {
-                Verdict::Fail(e) => {
+                Verdict::Fail(e) | Verdict::SignIn { error: e, .. } => {
                     assert_eq!(e.code(), code, "{auth:?}");
                     assert_eq!(e.status(), Some(200));
                 }
@@ -582,6 +610,73 @@ mod tests {
         assert!(
             matches!(c.handle(&mut ctx, resp(401, "application/json", None, r#"{"code":16,"message":"no identity"}"#), 0.5), Verdict::Fail(e) if e.grpc_code() == Some(16))
         );
+    }
+
+    #[test]
+    fn a_page_without_a_session_is_told_where_to_sign_in() {
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            ..CallContext::default()
+        };
+        // oauth2-proxy's 401 `{}` (deployKF ≥ 0.1.4, Kubeflow ≥ 1.9.1 API routes).
+        let mut c = call(AuthKind::Page);
+        c.request(&ctx, None).unwrap();
+        match c.handle(&mut ctx, resp(401, "application/json", None, "{}"), 0.5) {
+            Verdict::SignIn { error, gateway } => {
+                assert_eq!(error.code(), ErrorCode::Unauthenticated);
+                assert!(
+                    matches!(gateway, Gateway::OAuth2Proxy { start } if start.as_str() == "https://gw.example/oauth2/start")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // An opaque redirect: the gateway is not known from it.
+        let mut c = call(AuthKind::Page);
+        c.request(&ctx, None).unwrap();
+        assert!(matches!(
+            c.handle(&mut ctx, resp(0, "", None, ""), 0.5),
+            Verdict::SignIn {
+                gateway: Gateway::Unknown,
+                ..
+            }
+        ));
+        // Without auth, the same; a KFP 401 stays KFP's error.
+        let mut c = call(AuthKind::None);
+        c.request(&ctx, None).unwrap();
+        assert!(matches!(
+            c.handle(&mut ctx, resp(0, "", None, ""), 0.5),
+            Verdict::SignIn { .. }
+        ));
+    }
+
+    #[test]
+    fn an_opaque_redirect_logs_a_dex_page_in_again_once() {
+        let mut ctx = CallContext {
+            version: Some(ApiVersion::V2beta1),
+            ..CallContext::default()
+        };
+        let mut c = call(AuthKind::Dex);
+        c.request(&ctx, None).unwrap();
+        assert!(matches!(
+            c.handle(&mut ctx, resp(0, "", None, ""), 0.5),
+            Verdict::Relogin(0)
+        ));
+        assert!(matches!(c.logged_in(), Verdict::Send));
+        c.request(&ctx, None).unwrap();
+        match c.handle(&mut ctx, resp(0, "", None, ""), 0.5) {
+            Verdict::Fail(e) => {
+                assert_eq!(e.code(), ErrorCode::SessionExpired);
+                assert_eq!(e.status(), None, "an opaque answer has no status");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Never retried as a server error, even for a GET.
+        let mut c = call(AuthKind::Cookies);
+        c.request(&ctx, None).unwrap();
+        assert!(matches!(
+            c.handle(&mut ctx, resp(0, "", None, ""), 0.5),
+            Verdict::Fail(_)
+        ));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::core::client::RetryPolicy;
 use crate::core::error::{Error, Result};
 use crate::core::kfp::{ApiBase, ApiVersion};
+use crate::core::platform::Platform;
 use crate::core::secret::Secret;
 
 /// Where KFP's Python client and the in-cluster pipelines look for the service-account token.
@@ -31,6 +32,8 @@ pub enum Auth {
     Cookies {
         cookies: Secret,
     },
+    /// The session the browser already holds for the page (browsers only).
+    Browser,
 }
 
 impl Auth {
@@ -41,6 +44,7 @@ impl Auth {
             Auth::ServiceAccountToken { .. } => "serviceAccountToken",
             Auth::Bearer => "bearer",
             Auth::Cookies { .. } => "cookies",
+            Auth::Browser => "browser",
         }
     }
 
@@ -50,7 +54,14 @@ impl Auth {
     }
 }
 
-pub const AUTH_TYPES: [&str; 5] = ["dex", "serviceAccountToken", "bearer", "cookies", "none"];
+pub const AUTH_TYPES: [&str; 6] = [
+    "dex",
+    "serviceAccountToken",
+    "bearer",
+    "cookies",
+    "browser",
+    "none",
+];
 
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
@@ -229,13 +240,18 @@ pub fn check_api_version(v: &str) -> Result<Option<ApiVersion>> {
 }
 
 /// One entry of `options.headers`. Names are HTTP tokens; values have no line breaks. `Cookie`
-/// is refused (the jar owns it; use auth type "cookies"), and `Authorization` is refused with
-/// cookie-based auth (Istio would reject the request, §2.7 of the research notes) and with
-/// token auth (the token owns it).
+/// is refused (the jar owns it; use auth type "cookies"; a page cannot set it at all), and
+/// `Authorization` is refused with cookie-based auth (Istio would reject the request, §2.7 of
+/// the research notes) and with token auth (the token owns it).
 ///
 /// # Errors
-/// `InvalidArgValue` for `headers`.
-pub fn check_header(auth: &Auth, name: &str, value: &str) -> Result<(String, String)> {
+/// `InvalidArgValue` for `headers`; `Unsupported` for what the platform cannot send.
+pub fn check_header(
+    platform: &Platform,
+    auth: &Auth,
+    name: &str,
+    value: &str,
+) -> Result<(String, String)> {
     let valid_name = !name.is_empty()
         && name
             .bytes()
@@ -255,6 +271,7 @@ pub fn check_header(auth: &Auth, name: &str, value: &str) -> Result<(String, Str
             format!("the value of \"{name}\" contains a line break"),
         ));
     }
+    platform.check_header(name)?;
     let lower = name.to_ascii_lowercase();
     if lower == "cookie" {
         return Err(invalid("headers", "set cookies with auth: { type: \"cookies\", cookies } so that they are scoped to the gateway"));
@@ -341,16 +358,32 @@ mod tests {
             password: Secret::new("p"),
             connector: "local".into(),
         };
+        let node = &Platform::NODE;
         assert_eq!(
-            check_header(&Auth::None, "X-Team", "a").unwrap(),
+            check_header(node, &Auth::None, "X-Team", "a").unwrap(),
             ("x-team".into(), "a".into())
         );
-        assert!(check_header(&Auth::None, "Authorization", "Bearer x").is_ok());
-        assert!(check_header(&dex, "Authorization", "Bearer x").is_err());
-        assert!(check_header(&Auth::Bearer, "authorization", "x").is_err());
-        assert!(check_header(&Auth::None, "Cookie", "a=b").is_err());
-        assert!(check_header(&Auth::None, "bad name", "v").is_err());
-        assert!(check_header(&Auth::None, "x", "a\r\nInjected: 1").is_err());
+        assert!(check_header(node, &Auth::None, "Authorization", "Bearer x").is_ok());
+        assert!(check_header(node, &dex, "Authorization", "Bearer x").is_err());
+        assert!(check_header(node, &Auth::Browser, "Authorization", "Bearer x").is_err());
+        assert!(check_header(node, &Auth::Bearer, "authorization", "x").is_err());
+        assert!(check_header(node, &Auth::None, "bad name", "v").is_err());
+        assert!(check_header(node, &Auth::None, "x", "a\r\nInjected: 1").is_err());
+        // Cookie: a value error in Node (use auth "cookies"), impossible in a page.
+        assert_eq!(
+            check_header(node, &Auth::None, "Cookie", "a=b")
+                .unwrap_err()
+                .code(),
+            ErrorCode::InvalidArgValue
+        );
+        let page = &Platform::BROWSER;
+        assert_eq!(
+            check_header(page, &Auth::None, "Cookie", "a=b")
+                .unwrap_err()
+                .code(),
+            ErrorCode::Unsupported
+        );
+        assert!(check_header(page, &Auth::None, "X-Team", "a").is_ok());
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! answer or an error. [`Inner::call`] then decodes the answer by the endpoint's declaration
 //! (one `JSON.parse`; v1beta1 objects reshaped into v2beta1 ones). The API methods themselves,
 //! in `api.rs`, only read their arguments into an [`ApiCall`].
+//!
+//! The [`Platform`] decides the login: in Node, [`LoginFlow`] hop by hop with the client's own
+//! cookie jar; in a browser, [`BrowserLogin`] with followed redirects and the browser's cookies,
+//! one login at a time in the page and no API call while one runs ([`gate`]). A page without
+//! a session gets `KFP_UNAUTHENTICATED` with `loginUrl`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -14,16 +19,19 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use crate::core::browser::{self, BrowserLogin, Gateway};
 use crate::core::client::{AuthKind, Call, CallContext, Target, Verdict};
 use crate::core::error::Error;
-use crate::core::http::redact_url;
+use crate::core::http::{redact_url, HttpRequest, Method};
 use crate::core::kfp::endpoint::{Answer, Resource};
 use crate::core::kfp::{self, v1, ApiCall, ApiVersion};
-use crate::core::login::{LoginConfig, LoginFlow, Step};
+use crate::core::login::{LoginConfig, LoginFlow, Session, Step};
 use crate::core::options::{Auth, ClientOptions};
+use crate::core::platform::Platform;
 use crate::core::secret::{Secret, SecretSet};
 use crate::wasm::error::Fail;
 use crate::wasm::fetch::{self, Received, SendError, Transport, DEFAULT_MAX_RESPONSE_BYTES};
+use crate::wasm::gate;
 use crate::wasm::host::{self, global_fetch};
 use crate::wasm::json::{self, Js};
 use crate::wasm::options::{self as js_options, Parsed, TokenSource};
@@ -36,6 +44,7 @@ pub struct KfpClient {
 
 pub(crate) struct Inner {
     pub(crate) options: ClientOptions,
+    platform: Platform,
     token: TokenSource,
     transport: Transport,
     auth_kind: AuthKind,
@@ -102,13 +111,14 @@ pub fn create_kfp_client(options: JsValue) -> Promise {
 
 fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
     let host = host::current();
+    let platform = host::platform(host.as_ref());
     let Parsed {
         options,
         token,
         fetch,
         signal,
         session,
-    } = js_options::parse(options, host.as_ref())?;
+    } = js_options::parse(options, host.as_ref(), &platform)?;
     let fetch = match &host {
         Some(h) if h.is_node() => h.make_fetch(
             fetch.as_ref(),
@@ -117,7 +127,6 @@ fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
         )?,
         _ => global_fetch(fetch.as_ref())?,
     };
-    let browser = !host.as_ref().is_some_and(host::Host::is_node);
     let mut ctx = CallContext {
         version: options.api_version,
         headers: options.headers.clone(),
@@ -137,6 +146,7 @@ fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
         Auth::None if resumed => AuthKind::Cookies,
         Auth::None => AuthKind::None,
         Auth::Bearer | Auth::ServiceAccountToken { .. } => AuthKind::Bearer,
+        Auth::Browser => AuthKind::Page,
     };
     // Credentials other than a fresh Dex login are in use from the start.
     let authenticated = resumed || !matches!(options.auth, Auth::None | Auth::Dex { .. });
@@ -144,13 +154,14 @@ fn build(options: &JsValue) -> CallResult<(Rc<Inner>, Option<JsValue>)> {
         transport: Transport {
             fetch,
             timeout_ms: options.timeout_ms,
-            browser,
+            platform,
             max_bytes: options
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
         },
         namespace: RefCell::new(options.namespace.clone()),
         options,
+        platform,
         token,
         auth_kind,
         ctx: RefCell::new(ctx),
@@ -166,6 +177,11 @@ async fn connect(inner: Rc<Inner>, signal: Option<JsValue>) -> CallResult<JsValu
     let fresh_dex =
         matches!(inner.options.auth, Auth::Dex { .. }) && inner.ctx.borrow().generation == 0;
     if fresh_dex {
+        let turn = inner.turn();
+        if let Some(turn) = &turn {
+            turn.wait(signal.as_ref(), &redact_url(inner.options.api.url()))
+                .await?;
+        }
         inner.login(signal.as_ref()).await?;
     }
     Ok(KfpClient { inner }.into())
@@ -183,7 +199,8 @@ impl KfpClientManager {
     /// Checks the options now, so that mistakes show up where the manager is made.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<KfpClientManager, JsValue> {
-        js_options::parse(&options, host::current().as_ref())
+        let host = host::current();
+        js_options::parse(&options, host.as_ref(), &host::platform(host.as_ref()))
             .map_err(|e| Fail::from(e).into_js())?;
         Ok(KfpClientManager { options })
     }
@@ -196,7 +213,13 @@ impl KfpClientManager {
 }
 
 impl Inner {
-    /// Runs the login state machine over the transport and installs the new session.
+    /// A place in the page's login queue, where the browser's cookies are shared ([`gate`]).
+    fn turn(&self) -> Option<gate::Ticket> {
+        self.platform.keeps_cookies_itself().then(gate::enter)
+    }
+
+    /// Logs in with the platform's flow and installs the new session. In a browser the caller
+    /// holds a [`gate::Ticket`].
     async fn login(self: &Rc<Self>, signal: Option<&JsValue>) -> CallResult<()> {
         let Auth::Dex {
             username,
@@ -211,29 +234,126 @@ impl Inner {
             }
             .into());
         };
-        let mut flow = LoginFlow::new(LoginConfig {
+        let cfg = LoginConfig {
             start_url: self.options.api.url().clone(),
             username: username.clone(),
             password: password.clone(),
             connector: connector.clone(),
-        });
+        };
+        let session = if self.platform.follows_redirects_itself {
+            self.page_login(cfg, signal).await?
+        } else {
+            self.jar_login(cfg, signal).await?
+        };
+        self.authenticated.set(session.authenticated);
+        self.logins.set(self.logins.get() + 1);
+        self.ctx.borrow_mut().install_session(session.jar);
+        Ok(())
+    }
+
+    /// Node: [`LoginFlow`] hop by hop (`redirect: "manual"`), its `GET`s retried as the `retry`
+    /// option says.
+    async fn jar_login(&self, cfg: LoginConfig, signal: Option<&JsValue>) -> CallResult<Session> {
+        let mut flow = LoginFlow::new(cfg).with_retry(self.options.retry);
         let mut request = flow.start();
         loop {
-            let received = self
-                .transport
-                .send(&request, signal)
-                .await
-                .map_err(Fail::from)?;
+            let url = redact_url(&request.url);
+            let wait = match self.transport.send(&request, signal).await {
+                Ok(received) => {
+                    match flow.retry_verdict(&received.response, js_sys::Math::random()) {
+                        Some(ms) => ms,
+                        None => match flow.handle_response(received.response)? {
+                            Step::Send(next) => {
+                                request = next;
+                                continue;
+                            }
+                            Step::Done(session) => return Ok(session),
+                        },
+                    }
+                }
+                Err(SendError::BeforeAnswer(Fail::Core(err, cause), retryable)) => {
+                    match flow.network_error(err, retryable, js_sys::Math::random()) {
+                        Ok(ms) => ms,
+                        Err(err) => return Err(Fail::Core(err, cause)),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            };
+            fetch::sleep(wait, signal, &url).await?;
+            request = flow.retry();
+        }
+    }
+
+    /// A browser: [`BrowserLogin`] with `redirect: "follow"`, one request per page of the login.
+    async fn page_login(&self, cfg: LoginConfig, signal: Option<&JsValue>) -> CallResult<Session> {
+        let mut flow = BrowserLogin::new(cfg);
+        let mut request = flow.start();
+        loop {
+            let received = match self.transport.follow(&request, signal).await {
+                Ok(received) => received,
+                Err(SendError::BeforeAnswer(fail, _)) => {
+                    return Err(self.blocked(flow.current(), fail, signal).await)
+                }
+                Err(e) => return Err(e.into()),
+            };
             match flow.handle_response(received.response)? {
                 Step::Send(next) => request = next,
-                Step::Done(session) => {
-                    self.authenticated.set(session.authenticated);
-                    self.logins.set(self.logins.get() + 1);
-                    self.ctx.borrow_mut().install_session(session.jar);
-                    return Ok(());
+                Step::Done(session) => return Ok(session),
+            }
+        }
+    }
+
+    /// A followed request of a page's login failed in `fetch`. A browser reports a redirect it
+    /// will not follow (to another origin, without CORS) as a plain `TypeError`, like a network
+    /// failure; the origins tell them apart: the page's own, or the same `GET` sent again with
+    /// `redirect: "manual"`, which an answering server turns into an opaque redirect.
+    async fn blocked(&self, req: &HttpRequest, fail: Fail, signal: Option<&JsValue>) -> Fail {
+        let Fail::Core(Error::Network { .. }, cause) = &fail else {
+            return fail;
+        };
+        let api = self.options.api.url();
+        let page = host::page_location();
+        let explained = match browser::blocked_by_origin(api, page.as_ref(), false) {
+            Some(e) => Some(e),
+            None if req.method == Method::Get => {
+                let redirected = matches!(
+                    self.transport.send(req, signal).await,
+                    Ok(r) if r.response.status == 0
+                );
+                browser::blocked_by_origin(api, None, redirected)
+            }
+            None => None,
+        };
+        match explained {
+            Some(e) => Fail::Page(e, cause.clone()),
+            None => fail,
+        }
+    }
+
+    /// `KFP_UNAUTHENTICATED` for a page without a session: where to sign in, from what the
+    /// answer told of the gateway, or the `/oauth2/auth` probe when it told nothing.
+    async fn sign_in(&self, error: Error, gateway: Gateway, signal: Option<&JsValue>) -> Fail {
+        if !self.platform.keeps_cookies_itself() {
+            return error.into();
+        }
+        let api = self.options.api.url();
+        let mut gateway = gateway;
+        if gateway == Gateway::Unknown {
+            if let Some(probe) = Gateway::probe(api) {
+                let turn = self.turn();
+                let url = redact_url(&probe.url);
+                let waited = match &turn {
+                    Some(t) => t.wait(signal, &url).await,
+                    None => Ok(()),
+                };
+                if waited.is_ok() {
+                    if let Ok(r) = self.transport.send(&probe, signal).await {
+                        gateway = Gateway::from_probe(&r.response);
+                    }
                 }
             }
         }
+        browser::not_signed_in(error, api, &gateway, host::page_location().as_ref()).into()
     }
 
     /// A new login after a call saw the session of `seen` fail. Concurrent callers share one
@@ -253,8 +373,18 @@ impl Inner {
                 Some(p) => p.clone(),
                 None => {
                     let me = Rc::clone(self);
+                    // Taken now, so that no call of the page slips out before the login starts.
+                    let turn = self.turn();
                     let p = future_to_promise(async move {
-                        let result = me.login(None).await;
+                        let result = match &turn {
+                            Some(t) => t.wait(None, &redact_url(me.options.api.url())).await,
+                            None => Ok(()),
+                        };
+                        let result = match result {
+                            Ok(()) => me.login(None).await,
+                            Err(e) => Err(e),
+                        };
+                        drop(turn);
                         *me.login.borrow_mut() = None;
                         // Scrubbed here: the callers receive it as a JS value already.
                         result
@@ -312,6 +442,10 @@ impl Inner {
             };
             let request = call.request(&self.ctx.borrow(), token)?;
             let url = redact_url(&request.url);
+            if self.platform.keeps_cookies_itself() {
+                // No call goes out while a login of the page runs (see `gate`).
+                gate::idle(signal, &url).await?;
+            }
             let verdict = match self.transport.send(&request, signal).await {
                 Ok(Received { response, body }) => {
                     match call.handle(&mut self.ctx.borrow_mut(), response, js_sys::Math::random())
@@ -341,6 +475,9 @@ impl Inner {
                         return Err(err.into());
                     }
                     fresh = Some(token);
+                }
+                Verdict::SignIn { error, gateway } => {
+                    return Err(self.sign_in(error, gateway, signal).await)
                 }
                 Verdict::Fail(err) => return Err(err.into()),
             }
@@ -432,15 +569,26 @@ impl Inner {
     }
 
     pub(crate) fn scrub(&self, fail: Fail) -> Fail {
+        let set = || {
+            let mut set: SecretSet = self.secrets().iter().map(String::as_str).collect();
+            if let Auth::Dex { username, .. } = &self.options.auth {
+                set.keep(username);
+            }
+            set
+        };
+        let clean = |set: &SecretSet, cause: Option<JsValue>| {
+            cause.map(|c| crate::wasm::error::clean_cause(&c, &|text| set.scrub(text)))
+        };
         match fail {
             Fail::Core(e, cause) => {
-                let mut set: SecretSet = self.secrets().iter().map(String::as_str).collect();
-                if let Auth::Dex { username, .. } = &self.options.auth {
-                    set.keep(username);
-                }
-                let cause =
-                    cause.map(|c| crate::wasm::error::clean_cause(&c, &|text| set.scrub(text)));
+                let set = set();
+                let cause = clean(&set, cause);
                 Fail::Core(e.scrubbed_with(&set).shortened(), cause)
+            }
+            Fail::Page(e, cause) => {
+                let set = set();
+                let cause = clean(&set, cause);
+                Fail::Page(e.scrubbed_with(&set), cause)
             }
             js => js,
         }

@@ -3,10 +3,12 @@
 //! Core errors become a `KfpError` (a subclass of `Error`, defined below in JS) with `code`,
 //! `status` (when HTTP gave one), `grpcCode` (when KFP gave one) and `cause`; argument errors
 //! become a `TypeError` with Node's `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` codes.
+//! A page's errors ([`PageError`]) add `loginUrl` when signing in is the way out.
 
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
+use crate::core::browser::PageError;
 use crate::core::error::Error;
 
 #[wasm_bindgen(inline_js = r#"
@@ -50,12 +52,20 @@ pub fn kfp_error_class() -> JsValue {
     kfp_error_class_js()
 }
 
-/// A failure on its way to JS: a core error with an optional JS cause, or a value that is
-/// already a JS error (a rejection shared by several calls, e.g. one login).
+/// A failure on its way to JS: a core error with an optional JS cause, a page's error (with
+/// its own message and `loginUrl`), or a value that is already a JS error (a rejection shared
+/// by several calls, e.g. one login).
 #[derive(Debug)]
 pub enum Fail {
     Core(Error, Option<JsValue>),
+    Page(PageError, Option<JsValue>),
     Js(JsValue),
+}
+
+impl From<PageError> for Fail {
+    fn from(e: PageError) -> Self {
+        Fail::Page(e, None)
+    }
 }
 
 impl From<Error> for Fail {
@@ -73,23 +83,29 @@ impl Fail {
     pub fn into_js(self) -> JsValue {
         match self {
             Fail::Js(v) => v,
-            Fail::Core(e, cause) => to_js(&e, cause),
+            Fail::Core(e, cause) => to_js(&e, &e.to_string(), e.status(), cause),
+            Fail::Page(e, cause) => {
+                let err = to_js(&e.error, &e.to_string(), e.status(), cause);
+                if let Some(url) = e.login_url() {
+                    let _ = Reflect::set(&err, &"loginUrl".into(), &url.as_str().into());
+                }
+                err
+            }
         }
     }
 }
 
-fn to_js(e: &Error, cause: Option<JsValue>) -> JsValue {
+fn to_js(e: &Error, message: &str, status: Option<u16>, cause: Option<JsValue>) -> JsValue {
     let code = e.code();
-    let message = e.to_string();
     if code.is_type_error() {
-        return make_type_error(&message, code.as_str());
+        return make_type_error(message, code.as_str());
     }
-    let status = e.status().map_or(JsValue::UNDEFINED, JsValue::from);
+    let status = status.map_or(JsValue::UNDEFINED, JsValue::from);
     let grpc = e
         .grpc_code()
         .map_or(JsValue::UNDEFINED, |c| JsValue::from(c as f64));
     let err = make_kfp_error(
-        &message,
+        message,
         code.as_str(),
         status,
         grpc,

@@ -1,8 +1,14 @@
 //! The transport: one [`HttpRequest`] through JS `fetch`, one [`HttpResponse`] back.
 //!
-//! Redirects are never followed (`redirect: "manual"`): the core decides every hop, and the
-//! cookie jar sees every `Set-Cookie` (read with `Headers.getSetCookie()`, which web-sys does not
-//! bind). Bodies are read as a stream against a byte cap: a successful JSON answer stays a JS
+//! API calls never follow redirects (`redirect: "manual"`), and neither do Node logins: the core
+//! decides every hop, and the cookie jar sees every `Set-Cookie` (read with
+//! `Headers.getSetCookie()`, which web-sys does not bind). In a browser a manual redirect is an
+//! opaque answer (`type: "opaqueredirect"`, status 0), handed to the core as status 0; a page's
+//! login is sent with `redirect: "follow"` ([`Transport::follow`]), and its answer's `url` is
+//! where the chain ended (`response.url`). Browsers send their own cookies
+//! (`credentials: "include"`).
+//!
+//! Bodies are read as a stream against a byte cap: a successful JSON answer stays a JS
 //! `Uint8Array` (parsed once by `JSON.parse`, never copied into wasm memory) and fails with
 //! `KFP_RESPONSE_TOO_LARGE` past `maxResponseBytes`; any other body (an error, a login page) is
 //! copied into the core, cut at [`OTHER_BODY_CAP`]. Fetch failures are classified here into
@@ -13,8 +19,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use url::Url;
+
 use crate::core::error::Error;
 use crate::core::http::{redact_url, Headers, HttpRequest, HttpResponse};
+use crate::core::platform::Platform;
 use crate::wasm::error::{js_code, js_field, Fail};
 
 /// The most bytes of a body that is not a successful JSON answer (an error, an HTML page) read;
@@ -129,8 +138,8 @@ pub async fn until_aborted(
 pub struct Transport {
     pub fetch: Function,
     pub timeout_ms: Option<u32>,
-    /// In browsers: send the browser's own cookies (`credentials: "include"`).
-    pub browser: bool,
+    /// Where it runs: browsers keep the cookies (`credentials: "include"`).
+    pub platform: Platform,
     /// `maxResponseBytes`.
     pub max_bytes: u32,
 }
@@ -172,7 +181,7 @@ fn timeout_signal(ms: u32) -> Option<JsValue> {
 }
 
 impl Transport {
-    /// Sends `req` and reads the answer.
+    /// Sends `req` without following a redirect, and reads the answer.
     ///
     /// # Errors
     /// `SendError::BeforeAnswer` when `fetch` rejected (with whether another try may help),
@@ -181,6 +190,29 @@ impl Transport {
         &self,
         req: &HttpRequest,
         signal: Option<&JsValue>,
+    ) -> Result<Received, SendError> {
+        self.exchange(req, signal, false).await
+    }
+
+    /// Sends `req` letting `fetch` follow redirects (a page's login): the answer's `url` is
+    /// where the chain ended.
+    ///
+    /// # Errors
+    /// As [`Transport::send`]; a redirect the browser refuses to follow (to another origin) is a
+    /// `fetch` rejection.
+    pub async fn follow(
+        &self,
+        req: &HttpRequest,
+        signal: Option<&JsValue>,
+    ) -> Result<Received, SendError> {
+        self.exchange(req, signal, true).await
+    }
+
+    async fn exchange(
+        &self,
+        req: &HttpRequest,
+        signal: Option<&JsValue>,
+        follow: bool,
     ) -> Result<Received, SendError> {
         let url = redact_url(&req.url);
         if signal.is_some_and(is_aborted) {
@@ -196,8 +228,12 @@ impl Transport {
         if let Some(body) = &req.body {
             set(&init, "body", &Uint8Array::from(body.as_slice()));
         }
-        set(&init, "redirect", &"manual".into());
-        if self.browser {
+        set(
+            &init,
+            "redirect",
+            &if follow { "follow" } else { "manual" }.into(),
+        );
+        if self.platform.keeps_cookies_itself() {
             set(&init, "credentials", &"include".into());
         }
         if let Some(signal) = combine(signal, self.timeout_ms.and_then(timeout_signal)) {
@@ -234,19 +270,32 @@ impl Transport {
             .and_then(|s| s.as_f64())
             .unwrap_or(0.0) as u16;
         if status == 0 {
-            // Browsers hide manual redirects behind an opaque response.
-            return Err(SendError::After(
-                Error::Unsupported {
-                    feature: "Following the login in this browser".into(),
-                    reason: "the browser hides redirects and cookies from scripts; serve the dashboard from the gateway's origin and use its session".into(),
-                }
-                .into(),
-            ));
+            // A browser hides a manual redirect behind an opaque answer (`opaqueredirect`):
+            // no headers, no body. The policy reads status 0 as "sent to the login".
+            return Ok(Received {
+                response: HttpResponse {
+                    url: req.url.clone(),
+                    status: 0,
+                    headers: Headers::new(),
+                    set_cookies: Vec::new(),
+                    body: Vec::new(),
+                },
+                body: Uint8Array::new_with_length(0),
+            });
         }
+        // Where a followed chain ended; a manual answer is the requested URL's.
+        let landed = if follow {
+            Reflect::get(&response, &"url".into())
+                .ok()
+                .and_then(|u| u.as_string())
+                .and_then(|u| Url::parse(&u).ok())
+        } else {
+            None
+        };
         let js_headers = Reflect::get(&response, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
         let (headers, set_cookies) = read_headers(&js_headers);
         let mut received = HttpResponse {
-            url: req.url.clone(),
+            url: landed.unwrap_or_else(|| req.url.clone()),
             status,
             headers,
             set_cookies,

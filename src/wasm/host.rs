@@ -1,6 +1,7 @@
 //! The platform hooks the package's JS entry installs (`installHost`): on Node, a fetch with
 //! per-client TLS settings (undici), the service-account token reader and the environment.
-//! Browsers install none.
+//! Browsers install none: without a Node host the platform is [`Platform::BROWSER`], and the
+//! page's `location` says where it runs.
 
 use std::cell::RefCell;
 
@@ -9,7 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::core::browser::PageLocation;
 use crate::core::error::Error;
+use crate::core::platform::Platform;
 use crate::core::secret::Secret;
 use crate::wasm::error::{js_code, Fail};
 
@@ -28,6 +31,35 @@ pub fn install_host(host: JsValue) {
 
 pub fn current() -> Option<Host> {
     HOST.with(|h| h.borrow().clone())
+}
+
+/// What the platform can do: Node's with the Node host installed, a browser page's otherwise.
+pub fn platform(host: Option<&Host>) -> Platform {
+    if host.is_some_and(Host::is_node) {
+        Platform::NODE
+    } else {
+        Platform::BROWSER
+    }
+}
+
+/// `location.origin` and `location.pathname + location.search` of the page (or worker), read
+/// now: a single-page app changes them as it routes.
+pub fn page_location() -> Option<PageLocation> {
+    let location = Reflect::get(&js_sys::global(), &"location".into()).ok()?;
+    if !location.is_object() {
+        return None;
+    }
+    let field = |key: &str| {
+        Reflect::get(&location, &key.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let origin = field("origin")?;
+    let path = field("pathname").unwrap_or_else(|| "/".into());
+    Some(PageLocation {
+        origin,
+        path: format!("{path}{}", field("search").unwrap_or_default()),
+    })
 }
 
 impl Host {

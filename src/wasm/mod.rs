@@ -5,6 +5,7 @@ mod api;
 mod client;
 mod error;
 mod fetch;
+mod gate;
 mod host;
 mod json;
 mod options;

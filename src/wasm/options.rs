@@ -1,5 +1,7 @@
 //! Reading the JS options object: JS types are checked here, values by
-//! [`crate::core::options`].
+//! [`crate::core::options`], and what the platform can do by [`Platform`] (each option as it is
+//! read, so that what a page cannot do fails with `KFP_UNSUPPORTED` before its value is looked
+//! at).
 
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
@@ -10,6 +12,7 @@ use crate::core::error::Error;
 use crate::core::options::{
     self as check, Auth, ClientOptions, AUTH_TYPES, DEFAULT_SA_TOKEN_PATH, SA_TOKEN_PATH_ENV,
 };
+use crate::core::platform::Platform;
 use crate::core::secret::Secret;
 use crate::wasm::host::Host;
 
@@ -357,8 +360,8 @@ pub fn to_json(v: &JsValue, name: &str) -> Result<serde_json::Value, Error> {
 ///
 /// # Errors
 /// `InvalidArgType` / `InvalidArgValue` naming the option; `Unsupported` when the option cannot
-/// work on this platform.
-pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
+/// work on `platform`.
+pub fn parse(options: &JsValue, host: Option<&Host>, platform: &Platform) -> Result<Parsed, Error> {
     if options.is_undefined() || options.is_null() {
         return Err(type_error("options", "of type object", options, false));
     }
@@ -368,6 +371,7 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
     let auth_value = bag.object("auth")?.unwrap_or(JsValue::UNDEFINED);
     let auth_bag = Bag::new(&auth_value, "auth")?;
     let auth_type = auth_bag.string("type")?.unwrap_or_else(|| "none".into());
+    platform.check_auth_type(&auth_type)?;
     let mut token = TokenSource::None;
     let auth = match auth_type.as_str() {
         "none" => Auth::None,
@@ -381,12 +385,6 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
             )?,
         },
         "serviceAccountToken" => {
-            let Some(host) = host.filter(|h| h.is_node()) else {
-                return Err(Error::Unsupported {
-                    feature: "auth type \"serviceAccountToken\"".into(),
-                    reason: "it reads a file and needs Node.js".into(),
-                });
-            };
             let path = match auth_bag.string("path")? {
                 Some(p) if !p.trim().is_empty() => p,
                 Some(_) => {
@@ -396,7 +394,7 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
                     })
                 }
                 None => host
-                    .env(SA_TOKEN_PATH_ENV)
+                    .and_then(|h| h.env(SA_TOKEN_PATH_ENV))
                     .filter(|p| !p.is_empty())
                     .unwrap_or_else(|| DEFAULT_SA_TOKEN_PATH.into()),
             };
@@ -428,6 +426,7 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
         "cookies" => Auth::Cookies {
             cookies: check::check_cookie_string(&auth_bag.required_string("cookies")?)?,
         },
+        "browser" => Auth::Browser,
         other => {
             return Err(Error::InvalidArgValue {
                 name: "auth.type".into(),
@@ -445,16 +444,9 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
         .map(|ns| check::check_namespace("namespace", &ns))
         .transpose()?;
     let skip_tls_verify = bag.bool("skipTlsVerify")?.unwrap_or(false);
-    let ca_cert = bag
-        .string("caCert")?
-        .map(|pem| check::check_ca_cert(&pem))
-        .transpose()?;
-    if (skip_tls_verify || ca_cert.is_some()) && !host.is_some_and(Host::is_node) {
-        return Err(Error::Unsupported {
-            feature: if skip_tls_verify { "skipTlsVerify".into() } else { "caCert".into() },
-            reason: "browsers verify TLS themselves; trust the certificate in the browser or the OS instead".into(),
-        });
-    }
+    let ca_cert = bag.string("caCert")?;
+    platform.check_tls(skip_tls_verify, ca_cert.is_some())?;
+    let ca_cert = ca_cert.map(|pem| check::check_ca_cert(&pem)).transpose()?;
     let timeout_ms = bag
         .number("timeoutMs")?
         .map(check::check_timeout)
@@ -487,7 +479,10 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
         .transpose()?;
     let session = match bag.raw("session")? {
         v if v.is_undefined() || v.is_null() => None,
-        v => Some(parse_session(&v, &api)?),
+        v => {
+            platform.check_session()?;
+            Some(parse_session(&v, &api)?)
+        }
     };
 
     let mut headers = Vec::new();
@@ -504,7 +499,7 @@ pub fn parse(options: &JsValue, host: Option<&Host>) -> Result<Parsed, Error> {
                     false,
                 ));
             };
-            headers.push(check::check_header(&auth, &name, &value)?);
+            headers.push(check::check_header(platform, &auth, &name, &value)?);
         }
     }
 

@@ -16,21 +16,51 @@
 //! - the callback's CSRF check, with one restart from `apiUrl` when no cookie was refused.
 //!
 //! The flow keeps its own [`CookieJar`]: every `Set-Cookie` of every hop is stored, and each
-//! request carries exactly the cookies that match it. When the login cannot finish because of how
-//! the gateway is reached (a refused cookie, another host name), the error says which.
+//! request carries exactly the cookies that match it. The login has worked only when a cookie
+//! that applies to `apiUrl` was set *after* Dex accepted the password (the CSRF and state cookies
+//! set before do not count). When the login cannot finish because of how the gateway is reached
+//! (a refused cookie, another host name, a cookie flood that pushed the session out of the jar),
+//! the error says which.
+//!
+//! The login's `GET`s are retried like API `GET`s ([`RetryPolicy`]: 429, 502, 503, 504 and
+//! network errors, with backoff); a `POST` (the password, the approval) is never sent twice. The
+//! driver asks [`LoginFlow::retry_verdict`] before [`LoginFlow::handle_response`], and
+//! [`LoginFlow::network_error`] when `fetch` rejected; both answer with a wait in milliseconds,
+//! after which it sends [`LoginFlow::retry`].
 
 pub mod pages;
 
+use std::collections::HashSet;
+
 use url::Url;
 
-use crate::core::cookies::{CookieJar, Rejected};
+use crate::core::client::RetryPolicy;
+use crate::core::cookies::{
+    CookieJar, Evicted, ExportedCookie, Rejected, MAX_COOKIES_PER_DOMAIN, MAX_SET_COOKIE_LINES,
+};
 use crate::core::error::{CookieRejection, Error, Result};
 use crate::core::http::{redact_url, HttpRequest, HttpResponse, Method};
-use crate::core::secret::Secret;
+use crate::core::secret::{Secret, SecretSet, MIN_SECRET_BYTES};
 
 /// At most this many HTTP exchanges in one login. The longest real flow (Kubeflow 1.9.0 with the
 /// Grant Access page) takes 8; a CSRF restart doubles it.
 pub const MAX_HOPS: u32 = 20;
+
+/// At most this many retries in one login, whatever the retry policy allows per request.
+pub const MAX_LOGIN_RETRIES: u32 = 10;
+
+/// At most this many connector ids in a [`Error::UnknownConnector`] (real Dex offers a few).
+pub const MAX_OFFERED_CONNECTORS: usize = 20;
+
+/// At most this many evicted cookie names quoted in a message.
+const EVICTED_QUOTED: usize = 5;
+
+/// At most this many cookie values remembered for scrubbing errors.
+const MAX_SEEN_VALUES: usize = 256;
+
+/// At most this many refused cookies remembered for the diagnosis (a flood of refused cookies
+/// costs no memory).
+const MAX_REJECTED_KEPT: usize = 64;
 
 const ACCEPT_HTML: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
 
@@ -87,6 +117,22 @@ impl Stage {
     }
 }
 
+/// What the jar held when Dex accepted the password, and what happened to it since: the login
+/// counts only cookies set after that moment ([`LoginFlow::finish`]).
+#[derive(Debug, Default)]
+struct Accepted {
+    /// Every cookie of the jar at that moment (`Debug` prints no value).
+    before: Vec<ExportedCookie>,
+    /// Cookies the per-host or total limit pushed out since (the first few).
+    evicted: Vec<Evicted>,
+    /// `Set-Cookie` lines ignored since (past 200 in one answer).
+    skipped: usize,
+    /// The jar reached the per-host limit for `apiUrl` since.
+    saturated: bool,
+    /// The hosts (`host:port`) that answered since, in order.
+    hosts: Vec<String>,
+}
+
 #[derive(Debug)]
 pub struct LoginFlow {
     cfg: LoginConfig,
@@ -95,13 +141,23 @@ pub struct LoginFlow {
     /// The last request sent.
     current: HttpRequest,
     exchanges: u32,
-    /// The password was accepted (Dex redirected after the POST).
+    /// The password was accepted (Dex redirected after the POST, or showed the Grant Access page).
     credentials_accepted: bool,
+    /// The jar at that moment; `Some` exactly when `credentials_accepted`.
+    accepted: Option<Accepted>,
+    retry: RetryPolicy,
+    /// Sends of the current request (retries included).
+    tries: u32,
+    /// Retries in this login (not counted as hops).
+    retried: u32,
     /// We added `connector_id` to Dex's `/auth` URL (at most once per attempt).
     connector_param: bool,
     /// Restarts from `apiUrl` after a CSRF failure at the callback.
     restarts: u32,
     rejected: Vec<Rejected>,
+    /// Every cookie value the gateway set in this login (the first [`MAX_SEEN_VALUES`]), kept
+    /// or not: what no error may quote.
+    seen_values: Vec<Secret>,
     /// The origin and path of the IdP (Dex issuer) once seen, e.g. `http://h:8080/dex`.
     issuer_prefix: Option<String>,
 }
@@ -116,11 +172,24 @@ impl LoginFlow {
             current,
             exchanges: 0,
             credentials_accepted: false,
+            accepted: None,
+            retry: RetryPolicy::default(),
+            tries: 0,
+            retried: 0,
             connector_param: false,
             restarts: 0,
             rejected: Vec::new(),
+            seen_values: Vec::new(),
             issuer_prefix: None,
         }
+    }
+
+    /// The retry policy for the login's `GET`s (the client's `retry` option); the default is
+    /// [`RetryPolicy::default`].
+    #[must_use]
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 
     /// The first request: `GET apiUrl`, asking for HTML so that oauth2-proxy starts the login
@@ -137,18 +206,151 @@ impl LoginFlow {
     /// `InvalidCredentials`, `UnknownConnector`, `CookieRejected`, `HostMismatch`,
     /// `InsecureTransport` or `LoginFailed`, each saying what to change.
     pub fn handle_response(&mut self, resp: HttpResponse) -> Result<Step> {
-        // Servers may echo the form back in an error page: never quote the password.
-        let password = self.cfg.password.clone();
-        let username = self.cfg.username.clone();
-        self.step(resp)
-            .map_err(|e| e.scrubbed(&[password.expose()], &[&username]))
+        let retryable =
+            self.current.method == Method::Get && RetryPolicy::retryable_status(resp.status);
+        let tries = self.tries;
+        self.step(resp).map_err(|e| {
+            let e = if retryable && tries > 1 {
+                Error::Attempts {
+                    attempts: tries,
+                    last: Box::new(e),
+                }
+            } else {
+                e
+            };
+            self.scrub(e)
+        })
+    }
+
+    /// Servers may echo the form, or the cookies they set, back in an error page: an error never
+    /// quotes the password or a cookie value the login was given (held, replaced, deleted or
+    /// refused; the username stays readable).
+    fn scrub(&self, err: Error) -> Error {
+        let mut set: SecretSet = self.jar.values().into_iter().collect();
+        set.extend(self.seen_values.iter().map(Secret::expose));
+        set.add(self.cfg.password.expose());
+        set.keep(&self.cfg.username);
+        err.scrubbed_with(&set)
+    }
+
+    /// Asked before [`LoginFlow::handle_response`]: `Some(ms)` when the answer to the last
+    /// request is worth another try (a `GET` answered 429, 502, 503 or 504 while the retry policy
+    /// allows more): wait that long, then send [`LoginFlow::retry`]. The answer's cookies are
+    /// kept. `None`: hand the answer to [`LoginFlow::handle_response`]. `jitter` is a random
+    /// number in [0, 1).
+    pub fn retry_verdict(&mut self, resp: &HttpResponse, jitter: f64) -> Option<u32> {
+        if !RetryPolicy::retryable_status(resp.status) || !self.may_retry() {
+            return None;
+        }
+        self.exchanges += 1;
+        self.absorb(resp);
+        self.retried += 1;
+        Some(
+            self.retry
+                .delay_ms(self.tries, resp.headers.get("retry-after"), jitter),
+        )
+    }
+
+    /// `fetch` rejected the last request before any answer. `Ok(ms)`: wait that long, then send
+    /// [`LoginFlow::retry`]. `retryable` is false for TLS failures, timeouts and aborts, which
+    /// another try would not mend.
+    ///
+    /// # Errors
+    /// `err` itself, saying how many tries were made when there were several: the login stops.
+    pub fn network_error(&mut self, err: Error, retryable: bool, jitter: f64) -> Result<u32> {
+        if retryable && self.may_retry() {
+            self.retried += 1;
+            return Ok(self.retry.delay_ms(self.tries, None, jitter));
+        }
+        let err = if self.tries > 1 {
+            Error::Attempts {
+                attempts: self.tries,
+                last: Box::new(err),
+            }
+        } else {
+            err
+        };
+        Err(self.scrub(err))
+    }
+
+    /// The last request again, with the cookies the jar holds now, after a wait that
+    /// [`LoginFlow::retry_verdict`] or [`LoginFlow::network_error`] asked for.
+    pub fn retry(&mut self) -> HttpRequest {
+        let mut req = self.current.clone();
+        req.headers.remove("cookie");
+        if let Some(cookie) = self.jar.header_for(&req.url) {
+            req.headers.set("cookie", cookie);
+        }
+        self.tries += 1;
+        self.current = req.clone();
+        req
+    }
+
+    /// Only `GET`s are retried, `retry.retries` times per request and [`MAX_LOGIN_RETRIES`] in
+    /// all: the password `POST` is never sent twice.
+    fn may_retry(&self) -> bool {
+        self.current.method == Method::Get
+            && self.tries <= self.retry.retries
+            && self.retried < MAX_LOGIN_RETRIES
+    }
+
+    /// Stores an answer's cookies, and after the password was accepted, notes what the answer
+    /// pushed out of the jar.
+    fn absorb(&mut self, resp: &HttpResponse) {
+        for line in resp.set_cookies.iter().take(MAX_SET_COOKIE_LINES) {
+            let Some((_, value)) = line.split(';').next().and_then(|c| c.split_once('=')) else {
+                continue;
+            };
+            let value = Secret::new(value.trim());
+            if value.expose().len() >= MIN_SECRET_BYTES
+                && self.seen_values.len() < MAX_SEEN_VALUES
+                && !self.seen_values.contains(&value)
+            {
+                self.seen_values.push(value);
+            }
+        }
+        let evicted_before = self.jar.evicted().len();
+        let skipped_before = self.jar.skipped_lines();
+        let rejected = self.jar.store(&resp.url, &resp.set_cookies);
+        let room = MAX_REJECTED_KEPT.saturating_sub(self.rejected.len());
+        self.rejected.extend(rejected.into_iter().take(room));
+        if let Some(accepted) = &mut self.accepted {
+            let evicted = self.jar.evicted();
+            for e in evicted.get(evicted_before..).unwrap_or_default() {
+                if accepted.evicted.len() < EVICTED_QUOTED * 4 {
+                    accepted.evicted.push(e.clone());
+                }
+            }
+            accepted.skipped = accepted
+                .skipped
+                .saturating_add(self.jar.skipped_lines().saturating_sub(skipped_before));
+            if self.jar.names_for(&self.cfg.start_url).len() >= MAX_COOKIES_PER_DOMAIN {
+                accepted.saturated = true;
+            }
+            let host = host_port(&resp.url);
+            if !accepted.hosts.contains(&host) {
+                accepted.hosts.push(host);
+            }
+        }
+    }
+
+    /// Dex accepted the password: from now on, only cookies set by later answers can be the
+    /// session.
+    fn accept_credentials(&mut self) {
+        if self.credentials_accepted {
+            return;
+        }
+        self.credentials_accepted = true;
+        self.accepted = Some(Accepted {
+            before: self.jar.export(),
+            ..Accepted::default()
+        });
     }
 
     fn step(&mut self, resp: HttpResponse) -> Result<Step> {
         self.exchanges += 1;
-        let rejected = self.jar.store(&resp.url, &resp.set_cookies);
-        self.rejected.extend(rejected);
-        if self.exchanges > MAX_HOPS {
+        self.absorb(&resp);
+        if self.exchanges.saturating_sub(self.retried) > MAX_HOPS {
             return Err(self.fail(
                 &resp,
                 format!("more than {MAX_HOPS} steps without finishing; the gateway may be looping"),
@@ -172,6 +374,7 @@ impl LoginFlow {
         if let Some(cookie) = self.jar.header_for(&req.url) {
             req.headers.set("cookie", cookie);
         }
+        self.tries = 1;
         self.current = req.clone();
         req
     }
@@ -210,7 +413,7 @@ impl LoginFlow {
         if matches!(self.stage, Stage::PasswordPosted | Stage::ApprovalPosted) {
             // Dex answered the POST with 303: the password is good (§1.4). Next comes the
             // approval step or the gateway's callback.
-            self.credentials_accepted = true;
+            self.accept_credentials();
         }
         if self.credentials_accepted && !self.is_login_path(&target) {
             // The callback sent us back to the application: the session cookie is set (§6 (a)
@@ -265,7 +468,7 @@ impl LoginFlow {
             } else {
                 approval.req
             };
-            self.credentials_accepted = true;
+            self.accept_credentials();
             self.stage = Stage::ApprovalPosted;
             return self.post(url, &[("req", &req), ("approval", "approve")]);
         }
@@ -282,7 +485,7 @@ impl LoginFlow {
                 }
                 None => Err(Error::UnknownConnector {
                     requested: self.cfg.connector.clone(),
-                    offered: links.into_iter().map(|l| l.id).collect(),
+                    offered: offered_connectors(links),
                 }),
             };
         }
@@ -436,34 +639,90 @@ impl LoginFlow {
     }
 
     /// The callback could not find its CSRF cookie (oauth2-proxy 403, oidc-authservice 400).
-    /// A refused cookie or another host name explains it; otherwise the CSRF cookie may have
-    /// expired (15 minutes): restart once from `apiUrl`, as Kubeflow's own test client does
-    /// (§4, §5).
+    /// A refused cookie, another host name or a cookie flood explains it; otherwise the CSRF
+    /// cookie may have expired (15 minutes): restart once from `apiUrl`, as Kubeflow's own test
+    /// client does (§4, §5).
     fn on_csrf_failure(&mut self, resp: &HttpResponse) -> Result<Step> {
         let other_host = !resp
             .url
             .host_str()
             .unwrap_or_default()
             .eq_ignore_ascii_case(self.cfg.start_url.host_str().unwrap_or_default());
-        if !self.rejected.is_empty() || other_host || self.restarts > 0 {
+        // A cookie flood that pushed the CSRF cookie out of the jar would do it again.
+        let flooded = !self.jar.evicted().is_empty() || self.jar.skipped_lines() > 0;
+        if !self.rejected.is_empty() || other_host || flooded || self.restarts > 0 {
             return Err(self.diagnose(resp, "the callback rejected the login's CSRF state cookie"));
         }
         self.restarts += 1;
         self.credentials_accepted = false;
+        self.accepted = None;
         self.connector_param = false;
         Ok(Step::Send(self.start()))
     }
 
-    /// The callback redirected back to the application. The login worked if the jar now holds
-    /// cookies that will be sent to `apiUrl`.
+    /// The callback redirected back to the application. The login worked if a cookie set after
+    /// Dex accepted the password (not the CSRF or state cookie set before) will be sent to
+    /// `apiUrl`, and no cookie flood since may have pushed the session cookie out of the jar.
     fn finish(&mut self, resp: &HttpResponse) -> Result<Step> {
-        if self.jar.header_for(&self.cfg.start_url).is_some() {
+        let accepted = self.accepted.take().unwrap_or_default();
+        if accepted.saturated || accepted.skipped > 0 || !accepted.evicted.is_empty() {
+            let reason = flood_reason(
+                &accepted.evicted,
+                accepted.skipped,
+                "after the password was accepted",
+            );
+            return Err(self.fail(
+                resp,
+                format!("{reason}; the session cookie was probably among them"),
+            ));
+        }
+        if self.fresh_cookie_for_api_url(&accepted.before) {
             return Ok(self.done(true));
+        }
+        let api_host = self.cfg.start_url.host_str().unwrap_or_default();
+        let other_host = accepted
+            .hosts
+            .iter()
+            .find(|h| !same_host(h, api_host))
+            .cloned()
+            .or_else(|| {
+                resp.location()
+                    .filter(|t| {
+                        !t.host_str()
+                            .unwrap_or_default()
+                            .eq_ignore_ascii_case(api_host)
+                    })
+                    .map(|t| host_port(&t))
+            })
+            .filter(|h| !h.is_empty());
+        if self.rejected.iter().all(|r| r.name.is_empty()) {
+            if let Some(login_host) = other_host {
+                return Err(Error::HostMismatch {
+                    api_host: host_port(&self.cfg.start_url),
+                    login_host,
+                });
+            }
         }
         Err(self.diagnose(
             resp,
-            "the gateway set no session cookie that applies to apiUrl",
+            "the gateway set no session cookie that applies to apiUrl after the password was accepted",
         ))
+    }
+
+    /// True when a cookie that is sent to `apiUrl` was not in the jar (with that value) when the
+    /// password was accepted.
+    fn fresh_cookie_for_api_url(&self, before: &[ExportedCookie]) -> bool {
+        let old: HashSet<(&str, &str)> = before
+            .iter()
+            .map(|c| (c.name.as_str(), c.value.expose()))
+            .collect();
+        let Some(header) = self.jar.header_for(&self.cfg.start_url) else {
+            return false;
+        };
+        header.split("; ").any(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            !value.is_empty() && !old.contains(&(name, value))
+        })
     }
 
     /// Explains a failure by how the gateway is reached, when that is the cause.
@@ -492,6 +751,14 @@ impl LoginFlow {
                 rejection: r.rejection.clone(),
                 hint,
             };
+        }
+        if !self.jar.evicted().is_empty() || self.jar.skipped_lines() > 0 {
+            let reason = flood_reason(
+                self.jar.evicted(),
+                self.jar.skipped_lines(),
+                "during the login",
+            );
+            return self.fail(resp, format!("{}; {reason}", fallback.into()));
         }
         let api_host = self.cfg.start_url.host_str().unwrap_or_default();
         let login_host = resp.url.host_str().unwrap_or_default();
@@ -599,6 +866,72 @@ fn connector_of(url: &Url) -> Option<String> {
         .get(pos + 1)
         .filter(|s| !s.is_empty())
         .map(|s| (*s).to_owned())
+}
+
+/// The connector ids a selection page offers, each once, at most [`MAX_OFFERED_CONNECTORS`]
+/// (a hostile page may list thousands; the error lists them all in its message).
+fn offered_connectors(links: Vec<pages::ConnectorLink>) -> Vec<String> {
+    let mut offered: Vec<String> = Vec::new();
+    for link in links {
+        if offered.len() == MAX_OFFERED_CONNECTORS {
+            break;
+        }
+        let id: String = link.id.chars().take(64).collect();
+        if !offered.contains(&id) {
+            offered.push(id);
+        }
+    }
+    offered
+}
+
+/// `host:port` (or `host`) names the host `host`.
+fn same_host(host_port: &str, host: &str) -> bool {
+    let name = match host_port.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !name.ends_with(':') => {
+            name
+        }
+        _ => host_port,
+    };
+    name.eq_ignore_ascii_case(host)
+}
+
+/// What a cookie flood did, for messages: the cookies pushed out (names only, a few) and the
+/// `Set-Cookie` lines ignored.
+fn flood_reason(evicted: &[Evicted], skipped: usize, when: &str) -> String {
+    let mut parts = Vec::new();
+    if !evicted.is_empty() {
+        let mut names: Vec<String> = evicted
+            .iter()
+            .take(EVICTED_QUOTED)
+            .map(|e| {
+                let name: String = e.name.chars().take(64).collect();
+                let domain: String = e.domain.chars().take(100).collect();
+                format!("{name} ({domain})")
+            })
+            .collect();
+        if evicted.len() > EVICTED_QUOTED {
+            names.push(format!("{} more", evicted.len() - EVICTED_QUOTED));
+        }
+        parts.push(format!(
+            "the per-host limit of {MAX_COOKIES_PER_DOMAIN} cookies pushed out {}",
+            names.join(", ")
+        ));
+    }
+    if skipped > 0 {
+        parts.push(format!(
+            "{skipped} Set-Cookie lines past {} in one answer were ignored",
+            MAX_SET_COOKIE_LINES
+        ));
+    }
+    if parts.is_empty() {
+        parts.push(format!(
+            "the jar holds {MAX_COOKIES_PER_DOMAIN} cookies for apiUrl's host, the per-host limit"
+        ));
+    }
+    format!(
+        "the gateway set more cookies than a browser keeps {when} ({})",
+        parts.join("; ")
+    )
 }
 
 fn host_port(url: &Url) -> String {

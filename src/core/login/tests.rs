@@ -934,3 +934,536 @@ fn non_http_redirects_are_refused() {
     );
     assert_eq!(error(result).code(), ErrorCode::LoginFailed);
 }
+
+/// The hops of a Kubeflow 1.9-like login on `o` up to the password POST's 303 to the callback:
+/// the CSRF cookie is set on the first hop.
+fn hops_until_callback(o: &str, csrf: &'static str) -> Vec<Hop> {
+    let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
+    vec![
+        hop(Method::Get, format!("{o}/pipeline"), 302)
+            .to(login.clone())
+            .sets(format!("{csrf}=csrfvalue; Path=/; HttpOnly")),
+        hop(Method::Get, login.clone(), 200)
+            .sends(&[csrf])
+            .body(login_page(&login, "Email Address", false)),
+        hop(Method::Post, login.clone(), 303)
+            .sends(&[csrf])
+            .to(format!("{o}/oauth2/callback?code=c&state=s")),
+    ]
+}
+
+/// The callback redirects to another host and sets nothing: the CSRF cookie still in the jar
+/// is no session. The error names the host the login went to.
+#[test]
+fn a_callback_that_redirects_to_another_host_is_a_host_mismatch() {
+    let o = "http://127.0.0.1:8080";
+    let csrf = "oauth2_proxy_kubeflow_csrf";
+    let mut hops = hops_until_callback(o, csrf);
+    hops.push(
+        hop(
+            Method::Get,
+            format!("{o}/oauth2/callback?code=c&state=s"),
+            302,
+        )
+        .sends(&["oauth2_proxy_kubeflow_csrf"])
+        .to("http://localhost:8080/pipeline"),
+    );
+    match error(run(config(&format!("{o}/pipeline"), "u", "p", "local"), hops).0) {
+        Error::HostMismatch {
+            api_host,
+            login_host,
+        } => {
+            assert_eq!(api_host, "127.0.0.1:8080");
+            assert_eq!(login_host, "localhost:8080");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The session cookie lands on the other host the gateway sent us to (deployKF's configured
+/// host name): not a session for apiUrl's host.
+#[test]
+fn a_session_cookie_on_another_host_is_a_host_mismatch() {
+    let o = "http://127.0.0.1:8080";
+    let other = "http://localhost:8080";
+    let csrf = "oauth2_proxy_kubeflow_csrf";
+    let mut hops = hops_until_callback(o, csrf);
+    hops[2].location = Some(format!("{other}/oauth2/callback?code=c&state=s"));
+    hops.push(
+        hop(
+            Method::Get,
+            format!("{other}/oauth2/callback?code=c&state=s"),
+            302,
+        )
+        .to("/pipeline")
+        .sets("oauth2_proxy_kubeflow=session; Path=/; HttpOnly"),
+    );
+    let e = error(run(config(&format!("{o}/pipeline"), "u", "p", "local"), hops).0);
+    assert_eq!(e.code(), ErrorCode::HostMismatch, "{e}");
+    assert!(e.to_string().contains("localhost:8080"), "{e}");
+}
+
+/// The callback sets no cookie and sends us back to the application on the same host: the CSRF
+/// cookie set before the password does not count as a session.
+#[test]
+fn cookies_set_before_the_password_are_no_session() {
+    let o = "http://localhost:8080";
+    let csrf = "oauth2_proxy_kubeflow_csrf";
+    for resets_csrf in [false, true] {
+        let mut hops = hops_until_callback(o, csrf);
+        let mut callback = hop(
+            Method::Get,
+            format!("{o}/oauth2/callback?code=c&state=s"),
+            302,
+        )
+        .sends(&["oauth2_proxy_kubeflow_csrf"])
+        .to("/pipeline");
+        if resets_csrf {
+            // the same cookie again with the same value is not a new cookie
+            callback = callback.sets(format!("{csrf}=csrfvalue; Path=/; HttpOnly"));
+        }
+        hops.push(callback);
+        let e = error(run(config(&format!("{o}/pipeline"), "u", "p", "local"), hops).0);
+        assert_eq!(e.code(), ErrorCode::LoginFailed, "{e}");
+        assert!(
+            e.to_string().contains("no session cookie")
+                && e.to_string().contains("after the password was accepted"),
+            "{e}"
+        );
+    }
+    // a refreshed value set by the callback is a session (what oauth2-proxy does with its
+    // session cookie when one existed before)
+    let mut hops = hops_until_callback(o, csrf);
+    hops.push(
+        hop(
+            Method::Get,
+            format!("{o}/oauth2/callback?code=c&state=s"),
+            302,
+        )
+        .sends(&["oauth2_proxy_kubeflow_csrf"])
+        .to("/pipeline")
+        .sets(format!("{csrf}=; Path=/; Max-Age=0"))
+        .sets("oauth2_proxy_kubeflow=s3ss; Path=/; HttpOnly"),
+    );
+    let s = session(run(config(&format!("{o}/pipeline"), "u", "p", "local"), hops).0);
+    assert!(s.authenticated);
+}
+
+fn junk(count: usize, tag: &str) -> Vec<String> {
+    (0..count).map(|i| format!("{tag}{i}=x; Path=/")).collect()
+}
+
+/// A Set-Cookie flood on the callback pushes the session cookie out of the jar (the per-host
+/// limit keeps the newest 180): the login fails and says so, though junk cookies for apiUrl
+/// remain in the jar.
+#[test]
+fn a_cookie_flood_on_the_callback_is_explained() {
+    let o = "http://localhost:8080";
+    let csrf = "oauth2_proxy_kubeflow_csrf";
+    // the session first, then 250 junk cookies: the session is evicted, 51 lines are ignored
+    let mut hops = hops_until_callback(o, csrf);
+    let mut callback = hop(
+        Method::Get,
+        format!("{o}/oauth2/callback?code=c&state=s"),
+        302,
+    )
+    .sends(&["oauth2_proxy_kubeflow_csrf"])
+    .to("/pipeline")
+    .sets("oauth2_proxy_kubeflow=s3ss10n-value; Path=/; HttpOnly");
+    callback.set_cookies.extend(junk(250, "junk"));
+    hops.push(callback);
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local"));
+    let started = std::time::Instant::now();
+    let e = error(drive(&mut flow, hops));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(e.code(), ErrorCode::LoginFailed, "{e}");
+    let text = e.to_string();
+    assert!(text.contains("oauth2_proxy_kubeflow (localhost)"), "{text}");
+    assert!(text.contains("per-host limit of 180"), "{text}");
+    assert!(text.contains("51 Set-Cookie lines"), "{text}");
+    assert!(
+        text.contains("session cookie was probably among them"),
+        "{text}"
+    );
+    assert!(!text.contains("s3ss10n-value"), "{text}");
+
+    // junk first and the session last: the session line is past the 200 read
+    let mut hops = hops_until_callback(o, csrf);
+    let mut callback = hop(
+        Method::Get,
+        format!("{o}/oauth2/callback?code=c&state=s"),
+        302,
+    )
+    .sends(&["oauth2_proxy_kubeflow_csrf"])
+    .to("/pipeline");
+    callback.set_cookies.extend(junk(250, "junk"));
+    callback
+        .set_cookies
+        .push("oauth2_proxy_kubeflow=s3ss10n-value; Path=/; HttpOnly".into());
+    hops.push(callback);
+    let e = error(run(config(&format!("{o}/pipeline"), "u", "p", "local"), hops).0);
+    assert_eq!(e.code(), ErrorCode::LoginFailed, "{e}");
+    assert!(e.to_string().contains("Set-Cookie lines past 200"), "{e}");
+
+    // exactly 180 cookies for the host, nothing evicted: still not a session to trust
+    let mut hops = hops_until_callback(o, csrf);
+    let mut callback = hop(
+        Method::Get,
+        format!("{o}/oauth2/callback?code=c&state=s"),
+        302,
+    )
+    .sends(&["oauth2_proxy_kubeflow_csrf"])
+    .to("/pipeline");
+    callback.set_cookies.extend(junk(179, "junk"));
+    hops.push(callback);
+    let e = error(run(config(&format!("{o}/pipeline"), "u", "p", "local"), hops).0);
+    assert!(e.to_string().contains("per-host limit"), "{e}");
+}
+
+/// A flood before the password pushes the CSRF cookie out: the callback's CSRF failure says so.
+#[test]
+fn a_flood_that_evicts_the_csrf_cookie_is_explained() {
+    let o = "http://localhost:8080";
+    let csrf = "oauth2_proxy_kubeflow_csrf";
+    let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
+    let mut page = hop(Method::Get, login.clone(), 200)
+        .sends(&[csrf])
+        .body(login_page(&login, "Email Address", false));
+    page.set_cookies = junk(200, "junk");
+    let junk_names: Vec<&'static str> = (20..200)
+        .map(|i| &*Box::leak(format!("junk{i}").into_boxed_str()))
+        .collect();
+    let hops = vec![
+        hop(Method::Get, format!("{o}/pipeline"), 302)
+            .to(login.clone())
+            .sets(format!("{csrf}=csrfvalue; Path=/; HttpOnly")),
+        page,
+        hop(Method::Post, login.clone(), 303)
+            .sends(&junk_names)
+            .to(format!("{o}/oauth2/callback?code=c&state=s")),
+        hop(
+            Method::Get,
+            format!("{o}/oauth2/callback?code=c&state=s"),
+            403,
+        )
+        .sends(&junk_names)
+        .body("Unable to find a valid CSRF token"),
+    ];
+    let e = error(run(config(&format!("{o}/pipeline"), "u", "p", "local"), hops).0);
+    assert_eq!(e.code(), ErrorCode::LoginFailed, "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("CSRF") && text.contains("oauth2_proxy_kubeflow_csrf (localhost)"),
+        "{text}"
+    );
+}
+
+/// Drives `flow` through `hops` with the driver's retry protocol: asks `retry_verdict` first,
+/// sends `retry()` when it says so. Returns the last outcome.
+fn drive(flow: &mut LoginFlow, hops: Vec<Hop>) -> Result<Step> {
+    let mut req = flow.start();
+    let count = hops.len();
+    for (i, h) in hops.into_iter().enumerate() {
+        assert_eq!(req.method, h.method, "hop {}: method of {}", i + 1, req.url);
+        assert_eq!(req.url.as_str(), h.url, "hop {}", i + 1);
+        let mut sent: Vec<&str> = req
+            .headers
+            .get("cookie")
+            .map(|c| c.split("; ").filter_map(|p| p.split('=').next()).collect())
+            .unwrap_or_default();
+        sent.sort_unstable();
+        let mut want = h.cookies.clone();
+        want.sort_unstable();
+        assert_eq!(sent, want, "hop {}: cookies sent to {}", i + 1, req.url);
+        let mut headers = Headers::new();
+        headers.set("content-type", h.content_type);
+        if let Some(loc) = &h.location {
+            headers.set("location", loc.as_str());
+        }
+        let resp = HttpResponse {
+            url: req.url.clone(),
+            status: h.status,
+            headers,
+            set_cookies: h.set_cookies,
+            body: h.body.into_bytes(),
+        };
+        if let Some(ms) = flow.retry_verdict(&resp, 0.5) {
+            assert!(ms <= flow.retry.max_delay_ms, "hop {}: {ms} ms", i + 1);
+            assert!(i + 1 < count, "hop {}: a retry after the last hop", i + 1);
+            req = flow.retry();
+            continue;
+        }
+        let step = flow.handle_response(resp);
+        if i + 1 == count {
+            return step;
+        }
+        match step {
+            Ok(Step::Send(next)) => req = next,
+            other => panic!("hop {}: expected another request, got {other:?}", i + 1),
+        }
+    }
+    panic!("no hops")
+}
+
+/// The login's GETs are retried on 502/503/504/429 like API GETs, keeping the cookies of the
+/// refused answer; a retry is not a hop.
+#[test]
+fn login_gets_are_retried() {
+    let o = "http://localhost:8080";
+    let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
+    let callback = format!("{o}/oauth2/callback?code=c&state=s");
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local"));
+    let hops = vec![
+        hop(Method::Get, format!("{o}/pipeline"), 503).body("<h1>upstream connect error</h1>"),
+        hop(Method::Get, format!("{o}/pipeline"), 302)
+            .to(login.clone())
+            .sets("csrf=c; Path=/"),
+        hop(Method::Get, login.clone(), 502)
+            .sends(&["csrf"])
+            .sets("lb=1; Path=/"),
+        hop(Method::Get, login.clone(), 504).sends(&["csrf", "lb"]),
+        hop(Method::Get, login.clone(), 200)
+            .sends(&["csrf", "lb"])
+            .body(login_page(&login, "Email Address", false)),
+        hop(Method::Post, login.clone(), 303)
+            .sends(&["csrf", "lb"])
+            .to(callback.clone()),
+        hop(Method::Get, callback.clone(), 429)
+            .sends(&["csrf", "lb"])
+            .json("{}"),
+        hop(Method::Get, callback.clone(), 302)
+            .sends(&["csrf", "lb"])
+            .to("/pipeline")
+            .sets("oauth2_proxy_kubeflow=s; Path=/"),
+    ];
+    let s = session(drive(&mut flow, hops));
+    assert!(s.authenticated);
+    assert_eq!(s.exchanges, 8);
+    // the cookie the 502 set went with the retries
+    assert!(s
+        .jar
+        .names_for(&Url::parse(&login).unwrap())
+        .contains(&"lb".to_owned()));
+}
+
+/// A GET answered 503 three times: the error after the last try says how many were made. The
+/// password POST is never sent twice, and neither is a network error on it retried.
+#[test]
+fn login_retries_end_and_posts_are_never_retried() {
+    let o = "http://localhost:8080";
+    let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local"));
+    let unavailable = || {
+        hop(Method::Get, format!("{o}/pipeline"), 503)
+            .json(r#"{"code":14,"message":"no healthy upstream"}"#)
+    };
+    let e = error(drive(
+        &mut flow,
+        vec![unavailable(), unavailable(), unavailable()],
+    ));
+    assert_eq!(e.code(), ErrorCode::LoginFailed, "{e}");
+    assert!(e.to_string().contains("3 attempts"), "{e}");
+    assert_eq!(e.status(), Some(503));
+
+    // retries off
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local"))
+        .with_retry(RetryPolicy::OFF);
+    let e = error(drive(&mut flow, vec![unavailable()]));
+    assert!(!e.to_string().contains("attempts"), "{e}");
+
+    // the password POST answered 503: no retry
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "S3cret-pw", "local"));
+    let e = error(drive(
+        &mut flow,
+        vec![
+            hop(Method::Get, format!("{o}/pipeline"), 302).to(login.clone()),
+            hop(Method::Get, login.clone(), 200).body(login_page(&login, "Email Address", false)),
+            hop(Method::Post, login.clone(), 503).body("<p>got password=S3cret-pw</p>"),
+        ],
+    ));
+    assert_eq!(e.code(), ErrorCode::LoginFailed);
+    assert!(!e.to_string().contains("S3cret-pw"), "{e}");
+
+    // network errors: a GET is retried twice, then the error says how many tries; a POST never
+    let reset = || Error::Network {
+        url: "u".into(),
+        message: "ECONNRESET".into(),
+    };
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local"));
+    let first = flow.start();
+    assert!(flow.network_error(reset(), true, 0.0).unwrap() <= 200);
+    assert_eq!(flow.retry().url, first.url);
+    assert!(flow.network_error(reset(), true, 0.0).is_ok());
+    flow.retry();
+    let e = flow.network_error(reset(), true, 0.0).unwrap_err();
+    assert!(e.to_string().contains("3 attempts"), "{e}");
+    // a timeout (not retryable) ends at once
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local"));
+    flow.start();
+    let timeout = Error::Timeout {
+        url: "u".into(),
+        ms: 100,
+    };
+    assert_eq!(
+        flow.network_error(timeout.clone(), false, 0.5).unwrap_err(),
+        timeout
+    );
+    // the password POST reset: not retried
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local"));
+    let req = flow.start();
+    let answer =
+        |flow: &mut LoginFlow, url: &Url, status: u16, location: Option<&str>, body: String| {
+            let mut headers = Headers::new();
+            headers.set("content-type", "text/html");
+            if let Some(l) = location {
+                headers.set("location", l);
+            }
+            flow.handle_response(HttpResponse {
+                url: url.clone(),
+                status,
+                headers,
+                set_cookies: vec![],
+                body: body.into_bytes(),
+            })
+        };
+    let Ok(Step::Send(page)) = answer(&mut flow, &req.url, 302, Some(&login), String::new()) else {
+        panic!("a redirect to the login page")
+    };
+    let Ok(Step::Send(post)) = answer(
+        &mut flow,
+        &page.url,
+        200,
+        None,
+        login_page(&login, "Email Address", false),
+    ) else {
+        panic!("the password POST")
+    };
+    assert_eq!(post.method, Method::Post);
+    assert!(flow.network_error(reset(), true, 0.5).is_err());
+}
+
+/// A server answering 503 to every GET forever: the login ends after a bounded number of tries.
+#[test]
+fn endless_503s_end() {
+    let o = "http://localhost:8080";
+    let mut flow = LoginFlow::new(config(&format!("{o}/pipeline"), "u", "p", "local")).with_retry(
+        RetryPolicy {
+            retries: 10,
+            min_delay_ms: 1,
+            max_delay_ms: 1,
+        },
+    );
+    let mut req = flow.start();
+    let mut sent = 1;
+    loop {
+        let mut headers = Headers::new();
+        headers.set("content-type", "text/plain");
+        let resp = HttpResponse {
+            url: req.url.clone(),
+            status: 503,
+            headers,
+            set_cookies: vec![],
+            body: b"busy".to_vec(),
+        };
+        if flow.retry_verdict(&resp, 0.5).is_some() {
+            req = flow.retry();
+            sent += 1;
+            assert!(sent <= 1 + MAX_LOGIN_RETRIES);
+            continue;
+        }
+        let e = error(flow.handle_response(resp));
+        assert_eq!(e.code(), ErrorCode::LoginFailed);
+        break;
+    }
+    assert_eq!(sent, 11);
+}
+
+/// An error page that quotes the cookies the login holds (the CSRF cookie, raw and encoded)
+/// or a cookie its own answer set: no value reaches the message.
+#[test]
+fn echoed_cookie_values_are_scrubbed() {
+    let o = "http://localhost:8080";
+    let csrf_value = "Q3NyZi12YWx1ZS0xMjM0NQ==|1700000000|c2ln";
+    let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
+    let encoded = csrf_value.replace('=', "%3D").replace('|', "%7C");
+    let (result, _) = run(
+        config(&format!("{o}/pipeline"), "u@example.com", "pw", "local"),
+        vec![
+            hop(Method::Get, format!("{o}/pipeline"), 302)
+                .to(login.clone())
+                .sets(format!("csrf={csrf_value}; Path=/")),
+            hop(Method::Get, login.clone(), 500)
+                .sends(&["csrf"])
+                .sets("fresh=Fr3sh-c00kie-value; Path=/; Secure; Domain=evil.example")
+                .body(format!(
+                    "<html><p>got csrf={csrf_value} ({encoded}); set Fr3sh-c00kie-value</p></html>"
+                )),
+        ],
+    );
+    let e = error(result);
+    let text = format!("{e} {e:?}");
+    for leaked in [
+        "Q3NyZi12YWx1ZS0xMjM0NQ",
+        "c2ln",
+        "Fr3sh-c00kie-value",
+        "MTIzNDU",
+    ] {
+        assert!(!text.contains(leaked), "{leaked} in {text}");
+    }
+    assert!(text.contains("[redacted]"), "{text}");
+}
+
+/// A selection page listing thousands of connectors: the error lists a bounded few, each once.
+#[test]
+fn a_connector_flood_is_bounded() {
+    let o = "http://localhost:8080";
+    let q = multi_connector_query();
+    let links: String = (0..5_000)
+        .map(|i| format!("<a href=\"/dex/auth/c{}?{q}\">x</a>", i % 2_500))
+        .collect();
+    let started = std::time::Instant::now();
+    let (result, _) = run(
+        config(&format!("{o}/pipeline"), "u", "p", "okta"),
+        vec![
+            hop(Method::Get, format!("{o}/pipeline"), 302).to(format!("/dex/auth?{q}")),
+            hop(
+                Method::Get,
+                format!("{o}/dex/auth?{q}&connector_id=okta"),
+                400,
+            )
+            .body("Connector ID does not match a valid Connector"),
+            hop(Method::Get, format!("{o}/dex/auth?{q}"), 200).body(links),
+        ],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    match error(result) {
+        Error::UnknownConnector { offered, .. } => {
+            assert_eq!(offered.len(), MAX_OFFERED_CONNECTORS);
+            assert_eq!(offered[0], "c0");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A cookie value the login held and then lost (deleted by the gateway) is still scrubbed when a
+/// later error page quotes it.
+#[test]
+fn replaced_cookie_values_are_scrubbed_too() {
+    let o = "http://localhost:8080";
+    let login = format!("{o}/dex/auth/local/login?back=&state={ID}");
+    let (result, _) = run(
+        config(&format!("{o}/pipeline"), "u@example.com", "pw", "local"),
+        vec![
+            hop(Method::Get, format!("{o}/pipeline"), 302)
+                .to(login.clone())
+                .sets("csrf=0ld-csrf-v4lue; Path=/"),
+            hop(Method::Get, login.clone(), 302)
+                .sends(&["csrf"])
+                .to(login.clone())
+                .sets("csrf=; Path=/; Max-Age=0"),
+            hop(Method::Get, login.clone(), 500).body("<p>you sent csrf=0ld-csrf-v4lue</p>"),
+        ],
+    );
+    let e = error(result);
+    assert!(!format!("{e} {e:?}").contains("0ld-csrf-v4lue"), "{e}");
+}
