@@ -138,7 +138,18 @@ export interface NoAuth {
 }
 
 /** `options.auth`, told apart by `type`. */
-export type KfpAuth = DexAuth | ServiceAccountTokenAuth | BearerAuth | CookiesAuth | NoAuth;
+/**
+ * **Browser only.** Use the gateway session the user already has in this browser (a page served
+ * from the gateway's origin, e.g. a dashboard behind the Kubeflow ingress). The browser sends its
+ * own (HttpOnly) cookies. When there is no session, calls reject with `KFP_UNAUTHENTICATED` and
+ * {@link KfpError.loginUrl}: send the user there (`location.assign(err.loginUrl)`) and they come
+ * back to this page signed in. In Node, `createKfpClient` rejects with `KFP_UNSUPPORTED`.
+ */
+export interface BrowserAuth {
+  type: "browser";
+}
+
+export type KfpAuth = DexAuth | ServiceAccountTokenAuth | BearerAuth | CookiesAuth | BrowserAuth | NoAuth;
 
 /** The `type` of each {@link KfpAuth}; also {@link KfpClient.authType}. */
 export type KfpAuthType = KfpAuth["type"];

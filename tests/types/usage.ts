@@ -47,6 +47,7 @@ import type {
   NameQuery,
   NamespaceOptions,
   NoAuth,
+  BrowserAuth,
   PagingOptions,
   PeriodicSchedule,
   Pipeline,
@@ -106,8 +107,9 @@ const bearerFn: KfpAuth = { type: "bearer", token: () => "eyJ..." };
 const bearerAsync: KfpAuth = { type: "bearer", token: async () => (await Promise.resolve("eyJ...")).trim() };
 const cookies: CookiesAuth = { type: "cookies", cookies: "authservice_session=abc; other=1" };
 const none: NoAuth = { type: "none" };
-const allAuths: KfpAuth[] = [dex, dexLdap, sa, saPath, bearer, bearerFn, bearerAsync, cookies, none];
-assertType<Equals<KfpAuthType, "dex" | "serviceAccountToken" | "bearer" | "cookies" | "none">>();
+const page: BrowserAuth = { type: "browser" };
+const allAuths: KfpAuth[] = [dex, dexLdap, sa, saPath, bearer, bearerFn, bearerAsync, cookies, page, none];
+assertType<Equals<KfpAuthType, "dex" | "serviceAccountToken" | "bearer" | "cookies" | "browser" | "none">>();
 
 // --- every option ----------------------------------------------------------------------------
 
