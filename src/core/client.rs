@@ -43,7 +43,13 @@ pub struct CallContext {
     pub version: Option<ApiVersion>,
     /// Extra static headers from the options (validated there).
     pub headers: Vec<(String, String)>,
+    /// Cookie values the client held or saw and no longer holds (replaced, deleted, refused,
+    /// an earlier session's), so that errors never quote them; at most [`MAX_SEEN`].
+    pub seen: Vec<String>,
 }
+
+/// The most cookie values [`CallContext::seen`] remembers.
+pub const MAX_SEEN: usize = 256;
 
 impl CallContext {
     /// Adds the extra headers, the matching cookies, and the bearer token if any.
@@ -59,6 +65,7 @@ impl CallContext {
             Some(token) => req
                 .headers
                 .set("authorization", format!("Bearer {}", token.expose())),
+            None if self.jar.is_empty() => {}
             None => {
                 if let Some(cookie) = self.jar.header_for(&req.url) {
                     req.headers.set("cookie", cookie);
@@ -71,13 +78,41 @@ impl CallContext {
     /// Keeps every `Set-Cookie` of an API response: oauth2-proxy refreshes sessions there
     /// (deployKF's `cookie_refresh`, §2.6), and a client that drops them loses the session.
     pub fn absorb(&mut self, resp: &HttpResponse) {
+        if resp.set_cookies.is_empty() {
+            return;
+        }
+        let held = self.jar.values();
+        self.remember(held);
+        let sent = resp
+            .set_cookies
+            .iter()
+            .filter_map(|line| {
+                line.split(';')
+                    .next()?
+                    .split_once('=')
+                    .map(|(_, v)| v.trim().to_owned())
+            })
+            .collect();
+        self.remember(sent);
         let _refused = self.jar.store(&resp.url, &resp.set_cookies);
     }
 
     /// Replaces the session after a (re-)login.
     pub fn install_session(&mut self, jar: CookieJar) {
-        self.jar = jar;
+        let old = std::mem::replace(&mut self.jar, jar).values();
+        self.remember(old);
         self.generation += 1;
+    }
+
+    fn remember(&mut self, values: Vec<String>) {
+        for value in values {
+            if self.seen.len() >= MAX_SEEN {
+                return;
+            }
+            if value.len() >= 4 && !self.seen.contains(&value) {
+                self.seen.push(value);
+            }
+        }
     }
 }
 
@@ -550,7 +585,19 @@ mod tests {
             ctx.jar.header_for(&url).as_deref(),
             Some("_deploykf_token=new")
         );
+        let mut again = resp(200, "application/json", None, RUN);
+        again.set_cookies = vec!["_deploykf_token=newer; Path=/".into()];
+        ctx.absorb(&again);
+        assert!(
+            !ctx.seen.contains(&"new".to_owned()),
+            "values under 4 bytes are not secrets"
+        );
         ctx.install_session(CookieJar::new());
+        assert!(
+            ctx.seen.contains(&"newer".to_owned()),
+            "the old session's values stay secret: {:?}",
+            ctx.seen.len()
+        );
         assert_eq!(ctx.generation, 1);
     }
 

@@ -189,6 +189,14 @@ impl CookieJar {
         let cookie = RawCookie::parse(line.to_owned())
             .map_err(|_| (cookie_name(line), CookieRejection::Malformed))?;
         let name = cookie.name().to_owned();
+        // RFC 6265bis §5.6 step 4: a name or value with a control character (other than tab) is
+        // ignored; sent back, it would make every later request fail in fetch.
+        if has_forbidden_control(&name) || has_forbidden_control(cookie.value()) {
+            return Err((
+                name.escape_default().to_string().chars().take(64).collect(),
+                CookieRejection::Malformed,
+            ));
+        }
         if name.len() + cookie.value().len() > MAX_COOKIE_BYTES {
             return Err((name.chars().take(64).collect(), CookieRejection::TooLarge));
         }
@@ -415,7 +423,7 @@ impl CookieJar {
 /// host (so `Secure` and the `__Host-` rules hold as when it was first stored) and its
 /// attributes written out.
 fn restore_line(c: &ExportedCookie) -> std::result::Result<(Url, String), &'static str> {
-    let forbidden = |s: &str| s.chars().any(|ch| ch == ';' || ch.is_control());
+    let forbidden = |s: &str| s.contains(';') || has_forbidden_control(s);
     if c.name.trim().is_empty() || c.name.contains('=') || forbidden(&c.name) {
         return Err("the cookie name is empty or holds `=`, `;` or a control character");
     }
@@ -474,6 +482,13 @@ fn http_date(at: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// `%x00-08 / %x0A-1F / %x7F`: the control characters a cookie name or value must not hold
+/// (RFC 6265bis §5.6); tab is allowed.
+fn has_forbidden_control(s: &str) -> bool {
+    s.bytes()
+        .any(|b| matches!(b, 0x00..=0x08 | 0x0A..=0x1F | 0x7F))
 }
 
 /// Where the store keeps a cookie: (domain, path, name).
@@ -998,5 +1013,30 @@ mod tests {
         assert_eq!(http_date(784_111_777_000), "Sun, 06 Nov 1994 08:49:37 GMT");
         assert_eq!(http_date(951_782_400_999), "Tue, 29 Feb 2000 00:00:00 GMT");
         assert_eq!(http_date(i64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_exports_import_back() {
+        let url = Url::parse("http://ml-pipeline-ui.kubeflow/").unwrap();
+        let mut jar = CookieJar::new();
+        let refused = jar.store(
+            &url,
+            &[
+                "\u{14}!=".to_owned(),
+                "a=\u{1}b".to_owned(),
+                "\u{7f}x=1".to_owned(),
+            ],
+        );
+        assert_eq!(refused.len(), 3, "{refused:?}");
+        assert!(jar.is_empty());
+        jar.store(
+            &url,
+            &["\u{82}=".to_owned(), "t=a\tb".to_owned(), "ok=1".to_owned()],
+        );
+        assert!(CookieJar::new().import(&jar.export(), 0).is_ok());
+        assert_eq!(
+            jar.header_for(&url).as_deref().map(|h| h.contains("ok=1")),
+            Some(true)
+        );
     }
 }

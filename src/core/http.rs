@@ -232,6 +232,11 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+/// The response headers the core reads (besides `Set-Cookie`): the transport copies only these
+/// out of JS, since every header crossing the boundary costs time on every call.
+pub const RESPONSE_HEADERS: [&str; 4] =
+    ["content-type", "location", "retry-after", "content-length"];
+
 /// A response as the binding received it, without following redirects.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpResponse {

@@ -887,9 +887,7 @@ fn offered_connectors(links: Vec<pages::ConnectorLink>) -> Vec<String> {
 /// `host:port` (or `host`) names the host `host`.
 fn same_host(host_port: &str, host: &str) -> bool {
     let name = match host_port.rsplit_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !name.ends_with(':') => {
-            name
-        }
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
         _ => host_port,
     };
     name.eq_ignore_ascii_case(host)
