@@ -811,7 +811,7 @@ impl KfpClient {
     ) -> Promise {
         let states = if let Some(one) = states.as_string() {
             Ok(vec![one])
-        } else if Array::is_array(&states) {
+        } else if crate::wasm::options::is_array(&states) {
             Array::from(&states)
                 .iter()
                 .enumerate()
@@ -1039,7 +1039,7 @@ fn query_pairs(query: Option<JsValue>) -> Result<Vec<(String, String)>, Error> {
         let pair = Array::from(&entry);
         let key = pair.get(0).as_string().unwrap_or_default();
         let value = pair.get(1);
-        let values: Vec<JsValue> = if Array::is_array(&value) {
+        let values: Vec<JsValue> = if crate::wasm::options::is_array(&value) {
             Array::from(&value).iter().collect()
         } else {
             vec![value]

@@ -441,10 +441,10 @@ impl Inner {
                 None => self.bearer().await?,
             };
             let request = call.request(&self.ctx.borrow(), token)?;
-            let url = redact_url(&request.url);
+            let url = || redact_url(&request.url);
             if self.platform.keeps_cookies_itself() {
                 // No call goes out while a login of the page runs (see `gate`).
-                gate::idle(signal, &url).await?;
+                gate::idle(signal, &url()).await?;
             }
             let verdict = match self.transport.send(&request, signal).await {
                 Ok(Received { response, body }) => {
@@ -464,7 +464,7 @@ impl Inner {
             };
             match verdict {
                 Verdict::Done(_) | Verdict::Send => {}
-                Verdict::Wait(ms) => fetch::sleep(ms, signal, &url).await?,
+                Verdict::Wait(ms) => fetch::sleep(ms, signal, &url()).await?,
                 Verdict::Relogin(seen) => {
                     self.relogin(seen, signal).await?;
                     call.logged_in();
@@ -546,7 +546,12 @@ impl Inner {
 
     /// Every secret this client holds: what no error may quote.
     fn secrets(&self) -> Vec<String> {
-        let mut secrets = self.ctx.borrow().jar.values();
+        let mut secrets = {
+            let ctx = self.ctx.borrow();
+            let mut all = ctx.jar.values();
+            all.extend(ctx.seen.iter().cloned());
+            all
+        };
         match &self.options.auth {
             Auth::Dex { password, .. } => secrets.push(password.expose().to_owned()),
             Auth::Cookies { cookies } => secrets.extend(

@@ -14,7 +14,7 @@
 //! copied into the core, cut at [`OTHER_BODY_CAP`]. Fetch failures are classified here into
 //! timeouts, aborts, TLS and network errors.
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -22,7 +22,7 @@ use wasm_bindgen_futures::JsFuture;
 use url::Url;
 
 use crate::core::error::Error;
-use crate::core::http::{redact_url, Headers, HttpRequest, HttpResponse};
+use crate::core::http::{redact_url, Headers, HttpRequest, HttpResponse, RESPONSE_HEADERS};
 use crate::core::platform::Platform;
 use crate::wasm::error::{js_code, js_field, Fail};
 
@@ -67,6 +67,50 @@ export async function readBody(response, cap, cut) {
   for (const c of chunks) { out.set(c, at); at += c.length; }
   return out;
 }
+export function send(fetch, url, method, headerText, body, redirect, credentials, signal) {
+  const headers = {};
+  if (headerText) {
+    const parts = headerText.split("\0");
+    for (let i = 0; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+  }
+  const init = { method, headers, redirect };
+  if (body !== undefined) init.body = body;
+  if (credentials) init.credentials = credentials;
+  if (signal !== undefined) init.signal = signal;
+  return fetch(url, init);
+}
+export function head(response, names) {
+  const h = response.headers;
+  const out = [typeof response.status === "number" ? response.status : 0, typeof response.url === "string" ? response.url : ""];
+  for (const name of names) out.push(h?.get?.(name) ?? undefined);
+  let cookies = [];
+  try { cookies = h?.getSetCookie?.() ?? []; } catch {}
+  out.push(cookies);
+  return out;
+}
+// One exchange in one call across the boundary: send, read the head, read the body against its
+// cap. A successful JSON answer (the rule of HttpResponse::is_json) may be up to `maxBytes` and
+// fails past it (null); any other body is cut at `otherCap`. Rejects with { before: error } when
+// fetch itself failed (no answer: another try may help) and { after: error } when reading did.
+export async function exchange(fetch, url, method, headerText, body, redirect, credentials, signal, names, maxBytes, otherCap) {
+  let response;
+  try {
+    response = await send(fetch, url, method, headerText, body, redirect, credentials, signal);
+  } catch (error) {
+    throw { before: error };
+  }
+  if (response === null || typeof response !== "object") throw { junk: true };
+  const out = head(response, names);
+  if (out[0] === 0) return out;
+  const media = String(out[2] ?? "").split(";")[0].trim().toLowerCase();
+  const keep = out[0] >= 200 && out[0] < 300 && (media === "application/json" || media.endsWith("+json"));
+  try {
+    out.push(await readBody(response, keep ? maxBytes : otherCap, !keep), keep);
+  } catch (error) {
+    throw { after: error };
+  }
+  return out;
+}
 export function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new DOMException("aborted", "AbortError"));
@@ -87,8 +131,20 @@ export function raceSignal(promise, signal) {
 }
 "#)]
 extern "C" {
-    #[wasm_bindgen(js_name = readBody)]
-    fn read_body_js(response: &JsValue, cap: u32, cut: bool) -> Promise;
+    #[wasm_bindgen(js_name = exchange)]
+    fn exchange_js(
+        fetch: &Function,
+        url: &str,
+        method: &str,
+        header_text: &str,
+        body: JsValue,
+        redirect: &str,
+        credentials: bool,
+        signal: JsValue,
+        names: &Array,
+        max_bytes: u32,
+        other_cap: u32,
+    ) -> Promise;
     #[wasm_bindgen(js_name = sleep)]
     fn sleep_js(ms: u32, signal: &JsValue) -> Promise;
     #[wasm_bindgen(js_name = raceSignal)]
@@ -165,11 +221,6 @@ impl From<SendError> for Fail {
     }
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Reflect::set on a plain object we created cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
 /// `AbortSignal.timeout(ms)`, when the platform has it (Node ≥ 17.3, current browsers).
 fn timeout_signal(ms: u32) -> Option<JsValue> {
     let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
@@ -214,61 +265,75 @@ impl Transport {
         signal: Option<&JsValue>,
         follow: bool,
     ) -> Result<Received, SendError> {
-        let url = redact_url(&req.url);
+        // Redacted only when an error needs it: successful calls never pay for it.
+        let url = || redact_url(&req.url);
         if signal.is_some_and(is_aborted) {
-            return Err(SendError::After(Error::Aborted { url }.into()));
+            return Err(SendError::After(Error::Aborted { url: url() }.into()));
         }
-        let init = Object::new();
-        set(&init, "method", &req.method.as_str().into());
-        let headers = Object::new();
+        // Header values never hold NUL (names are tokens; values are checked for line breaks
+        // and NUL where they come from the user), so one NUL-separated string crosses to JS.
+        let mut header_text = String::with_capacity(256);
         for (name, value) in req.headers.iter() {
-            set(&headers, name, &value.into());
+            if value.contains('\0') {
+                return Err(SendError::After(
+                    Error::InvalidArgValue {
+                        name: format!("headers.{name}"),
+                        reason: "a header value must not contain NUL".into(),
+                    }
+                    .into(),
+                ));
+            }
+            header_text.push_str(name);
+            header_text.push('\0');
+            header_text.push_str(value);
+            header_text.push('\0');
         }
-        set(&init, "headers", &headers);
-        if let Some(body) = &req.body {
-            set(&init, "body", &Uint8Array::from(body.as_slice()));
-        }
-        set(
-            &init,
-            "redirect",
-            &if follow { "follow" } else { "manual" }.into(),
+        let body = req.body.as_ref().map_or(JsValue::UNDEFINED, |b| {
+            Uint8Array::from(b.as_slice()).into()
+        });
+        let signal_js =
+            combine(signal, self.timeout_ms.and_then(timeout_signal)).unwrap_or(JsValue::UNDEFINED);
+        let pending = exchange_js(
+            &self.fetch,
+            req.url.as_str(),
+            req.method.as_str(),
+            &header_text,
+            body,
+            if follow { "follow" } else { "manual" },
+            self.platform.keeps_cookies_itself(),
+            signal_js,
+            &response_header_names(),
+            self.max_bytes,
+            OTHER_BODY_CAP,
         );
-        if self.platform.keeps_cookies_itself() {
-            set(&init, "credentials", &"include".into());
-        }
-        if let Some(signal) = combine(signal, self.timeout_ms.and_then(timeout_signal)) {
-            set(&init, "signal", &signal);
-        }
-        let before = |e: JsValue| {
-            let fail = self.classify(&url, e, signal);
-            let retryable = matches!(&fail, Fail::Core(Error::Network { .. }, _));
-            SendError::BeforeAnswer(fail, retryable)
-        };
-        let pending = self
-            .fetch
-            .call2(
-                &JsValue::UNDEFINED,
-                &JsValue::from_str(req.url.as_str()),
-                &init,
-            )
-            .map_err(before)?;
-        let response = JsFuture::from(Promise::resolve(&pending))
-            .await
-            .map_err(before)?;
-        if !response.is_object() {
-            return Err(SendError::After(
-                Error::UnexpectedResponse {
-                    status: 0,
-                    url,
-                    what: "fetch returned something that is not a Response".into(),
+        let head: Array = match JsFuture::from(pending).await {
+            Ok(head) => head.unchecked_into(),
+            Err(thrown) => {
+                let before = Reflect::get(&thrown, &"before".into()).unwrap_or(JsValue::UNDEFINED);
+                if !before.is_undefined() {
+                    let fail = self.classify(&url(), before, signal);
+                    let retryable = matches!(&fail, Fail::Core(Error::Network { .. }, _));
+                    return Err(SendError::BeforeAnswer(fail, retryable));
                 }
-                .into(),
-            ));
-        }
-        let status = Reflect::get(&response, &"status".into())
-            .ok()
-            .and_then(|s| s.as_f64())
-            .unwrap_or(0.0) as u16;
+                if Reflect::get(&thrown, &"junk".into())
+                    .ok()
+                    .and_then(|j| j.as_bool())
+                    == Some(true)
+                {
+                    return Err(SendError::After(
+                        Error::UnexpectedResponse {
+                            status: 0,
+                            url: url(),
+                            what: "fetch returned something that is not a Response".into(),
+                        }
+                        .into(),
+                    ));
+                }
+                let after = Reflect::get(&thrown, &"after".into()).unwrap_or(thrown);
+                return Err(SendError::After(self.classify(&url(), after, signal)));
+            }
+        };
+        let status = head.get(0).as_f64().unwrap_or(0.0) as u16;
         if status == 0 {
             // A browser hides a manual redirect behind an opaque answer (`opaqueredirect`):
             // no headers, no body. The policy reads status 0 as "sent to the login".
@@ -285,15 +350,23 @@ impl Transport {
         }
         // Where a followed chain ended; a manual answer is the requested URL's.
         let landed = if follow {
-            Reflect::get(&response, &"url".into())
-                .ok()
-                .and_then(|u| u.as_string())
-                .and_then(|u| Url::parse(&u).ok())
+            head.get(1).as_string().and_then(|u| Url::parse(&u).ok())
         } else {
             None
         };
-        let js_headers = Reflect::get(&response, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
-        let (headers, set_cookies) = read_headers(&js_headers);
+        let mut headers = Headers::new();
+        for (i, name) in RESPONSE_HEADERS.iter().enumerate() {
+            if let Some(value) = head.get(2 + i as u32).as_string() {
+                headers.append(name, value);
+            }
+        }
+        let after_headers = 2 + RESPONSE_HEADERS.len() as u32;
+        let set_cookies = Array::from(&head.get(after_headers))
+            .iter()
+            .filter_map(|l| l.as_string())
+            .collect();
+        let read = head.get(after_headers + 1);
+        let keep_in_js = head.get(after_headers + 2).as_bool().unwrap_or(false);
         let mut received = HttpResponse {
             url: landed.unwrap_or_else(|| req.url.clone()),
             status,
@@ -301,20 +374,16 @@ impl Transport {
             set_cookies,
             body: Vec::new(),
         };
-        let keep_in_js = (200..300).contains(&status) && received.is_json();
-        let cap = if keep_in_js {
-            self.max_bytes
-        } else {
-            OTHER_BODY_CAP
-        };
-        let read = JsFuture::from(read_body_js(&response, cap, !keep_in_js))
-            .await
-            .map_err(|e| SendError::After(self.classify(&url, e, signal)))?;
         if read.is_null() {
+            let limit = if keep_in_js {
+                self.max_bytes
+            } else {
+                OTHER_BODY_CAP
+            };
             return Err(SendError::After(
                 Error::ResponseTooLarge {
-                    url,
-                    limit: u64::from(cap),
+                    url: url(),
+                    limit: u64::from(limit),
                 }
                 .into(),
             ));
@@ -323,7 +392,7 @@ impl Transport {
             SendError::After(
                 Error::UnexpectedResponse {
                     status,
-                    url: url.clone(),
+                    url: url(),
                     what: "the body could not be read".into(),
                 }
                 .into(),
@@ -426,33 +495,11 @@ fn is_tls_code(code: &str) -> bool {
         || code == "EPROTO"
 }
 
-fn read_headers(js_headers: &JsValue) -> (Headers, Vec<String>) {
-    let mut headers = Headers::new();
-    let mut set_cookies = Vec::new();
-    if !js_headers.is_object() {
-        return (headers, set_cookies);
-    }
-    if let Ok(Some(iter)) = js_sys::try_iter(js_headers) {
-        for entry in iter.flatten() {
-            let pair = Array::from(&entry);
-            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                if !name.eq_ignore_ascii_case("set-cookie") {
-                    headers.append(&name, value);
-                }
-            }
-        }
-    }
-    // `getSetCookie()` keeps each Set-Cookie line apart (Node ≥ 19.7, undici ≥ 5.19).
-    let get_set_cookie = Reflect::get(js_headers, &"getSetCookie".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok());
-    if let Some(f) = get_set_cookie {
-        if let Ok(lines) = f.call0(js_headers) {
-            set_cookies = Array::from(&lines)
-                .iter()
-                .filter_map(|l| l.as_string())
-                .collect();
-        }
-    }
-    (headers, set_cookies)
+thread_local! {
+    static HEADER_NAMES: Array = RESPONSE_HEADERS.iter().map(|n| JsValue::from_str(n)).collect();
+}
+
+/// The response headers the core reads, as a JS array made once.
+fn response_header_names() -> Array {
+    HEADER_NAMES.with(Array::clone)
 }

@@ -10,27 +10,19 @@ use crate::core::kfp::v1::JsonNode;
 
 #[wasm_bindgen(inline_js = r#"
 const decoder = new TextDecoder();
-export function parseJsonBytes(bytes) { return JSON.parse(decoder.decode(bytes)); }
-export function isBlank(bytes) {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b !== 32 && b !== 9 && b !== 10 && b !== 13) return false;
-  }
-  return true;
+// An empty (or all-whitespace) body is {}, as KFP's empty answers mean.
+export function parseJsonBytes(bytes) {
+  const text = decoder.decode(bytes);
+  return text.trim() === "" ? {} : JSON.parse(text);
 }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = parseJsonBytes, catch)]
     fn parse_json_bytes(bytes: &Uint8Array) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = isBlank)]
-    fn is_blank(bytes: &Uint8Array) -> bool;
 }
 
 /// The body as JSON: `{}` for an empty body, `Err` for invalid JSON.
 pub fn parse(bytes: &Uint8Array) -> Result<JsValue, JsValue> {
-    if is_blank(bytes) {
-        return Ok(Object::new().into());
-    }
     parse_json_bytes(bytes)
 }
 

@@ -64,7 +64,7 @@ fn parse_session(value: &JsValue, api: &crate::core::kfp::ApiBase) -> Result<Coo
         }
     }
     let list = bag.raw("cookies")?;
-    if !js_sys::Array::is_array(&list) {
+    if !is_array(&list) {
         return Err(type_error(
             "session.cookies",
             "an instance of Array",
@@ -145,7 +145,7 @@ fn describe(v: &JsValue, secret: bool) -> String {
         }
         "number" | "boolean" => format!("type {kind} ({})", as_display(v)),
         "function" => "function".into(),
-        _ if js_sys::Array::is_array(v) => "an instance of Array".into(),
+        _ if is_array(v) => "an instance of Array".into(),
         _ => "an instance of Object".into(),
     }
 }
@@ -181,9 +181,7 @@ pub struct Bag<'a> {
 impl<'a> Bag<'a> {
     /// `undefined`/`null` read as an empty bag; anything but an object is a type error.
     pub fn new(obj: &'a JsValue, name: &'a str) -> Result<Bag<'a>, Error> {
-        if !(obj.is_undefined() || obj.is_null())
-            && (!obj.is_object() || js_sys::Array::is_array(obj))
-        {
+        if !(obj.is_undefined() || obj.is_null()) && (!obj.is_object() || is_array(obj)) {
             return Err(type_error(name, "of type object", obj, false));
         }
         Ok(Bag { obj, prefix: name })
@@ -317,7 +315,7 @@ impl<'a> Bag<'a> {
         if Self::absent(&v) {
             return Ok(None);
         }
-        if !v.is_object() || js_sys::Array::is_array(&v) || v.is_function() {
+        if !v.is_object() || is_array(&v) || v.is_function() {
             return Err(type_error(&self.name(key), "of type object", &v, false));
         }
         Ok(Some(v))
@@ -325,9 +323,12 @@ impl<'a> Bag<'a> {
 }
 
 #[wasm_bindgen(
-    inline_js = "export function safeEntries(o) { try { return Object.entries(o); } catch { return null; } }"
+    inline_js = "export function safeEntries(o) { try { return Object.entries(o); } catch { return null; } }\nexport function safeIsArray(v) { try { return Array.isArray(v); } catch { return true; } }"
 )]
 extern "C" {
+    /// `Array.isArray`, which throws on a revoked Proxy: that counts as "not a plain object".
+    #[wasm_bindgen(js_name = safeIsArray)]
+    pub fn is_array(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = safeEntries)]
     fn safe_entries(o: &JsValue) -> JsValue;
 }
