@@ -75,7 +75,7 @@ export function send(fetch, url, method, headerText, body, redirect, credentials
   }
   const init = { method, headers, redirect };
   if (body !== undefined) init.body = body;
-  if (credentials) init.credentials = credentials;
+  if (credentials) init.credentials = "include";
   if (signal !== undefined) init.signal = signal;
   return fetch(url, init);
 }
