@@ -8,7 +8,12 @@
 //        a valid JWT, gets Istio's 403 text/plain "RBAC: access denied" (§2.7, §5).
 //   §3   deployKF routes: /pipeline, /dex/, /oauth2/, /logout → /oauth2/sign_out.
 //   §6(d) standalone KFP (no auth): everything 200 without cookies.
+//   §7 (Browser): a page can drive the login only from the gateway's own origin, so the sandbox
+//        can serve static directories there (`startSandbox({ static: { "/dashboard/": dir } })`),
+//        outside the auth proxy, like the /dex/ and /oauth2/ routes (see sandbox/README.md).
 // and shared/kfp-api/REPORT.md §3.1 (the UI proxies /apis/* at the root and under /pipeline).
+import fs from "node:fs";
+import path from "node:path";
 import { parseCookieHeader, parseQuery, htmlEscape } from "./cookies.mjs";
 
 const MAX_BODY = 1 << 20; // text bodies (forms, JSON)
@@ -93,9 +98,76 @@ function routeApp(sb, ctx, identity) {
   ctx.send(404, `Cannot ${ctx.method} ${htmlEscape(p)}\n`, "text/html; charset=utf-8");
 }
 
+const STATIC_TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".yaml": "text/yaml; charset=utf-8",
+  ".yml": "text/yaml; charset=utf-8",
+  ".ts": "text/plain; charset=utf-8",
+  ".map": "application/json",
+};
+
+/**
+ * Static files from `sb.static` (`{ "/prefix/": dir }`, the longest prefix wins), served before
+ * the auth proxy: the page loads without a session. GET/HEAD only; `index.html` for a folder;
+ * no `..`, no dot files. Returns false when no prefix matches.
+ */
+function serveStatic(sb, ctx) {
+  const p = ctx.url.pathname;
+  let prefix = null;
+  for (const m of Object.keys(sb.static)) {
+    if ((p.startsWith(m) || p + "/" === m) && (!prefix || m.length > prefix.length)) prefix = m;
+  }
+  if (!prefix) return false;
+  if (ctx.method !== "GET" && ctx.method !== "HEAD") {
+    ctx.send(405, "Method Not Allowed\n", "text/plain; charset=utf-8", { Allow: "GET, HEAD" });
+    return true;
+  }
+  if (p + "/" === prefix) {
+    ctx.send(301, "", undefined, { Location: prefix + ctx.url.search });
+    return true;
+  }
+  let rel;
+  try {
+    rel = decodeURIComponent(p.slice(prefix.length));
+  } catch {
+    ctx.send(400, "Bad Request\n", "text/plain; charset=utf-8");
+    return true;
+  }
+  const segments = rel.split("/");
+  if (rel.includes("\0") || rel.includes("\\") || segments.some((s) => s === ".." || s.startsWith("."))) {
+    ctx.send(404, "404 page not found\n", "text/plain; charset=utf-8");
+    return true;
+  }
+  let file = path.join(sb.static[prefix], ...segments);
+  let st = fs.statSync(file, { throwIfNoEntry: false });
+  if (st?.isDirectory()) {
+    if (!p.endsWith("/")) {
+      ctx.send(301, "", undefined, { Location: p + "/" + ctx.url.search });
+      return true;
+    }
+    file = path.join(file, "index.html");
+    st = fs.statSync(file, { throwIfNoEntry: false });
+  }
+  if (!st?.isFile()) {
+    ctx.send(404, "404 page not found\n", "text/plain; charset=utf-8");
+    return true;
+  }
+  const type = STATIC_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+  ctx.send(200, fs.readFileSync(file), type, { "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" });
+  return true;
+}
+
 function handle(sb, ctx) {
   const def = sb.def;
   const p = ctx.url.pathname;
+  if (sb.static && serveStatic(sb, ctx)) return;
   if (def.kind === "none") return routeApp(sb, ctx, null);
 
   if (def.kind === "service-account") {

@@ -18,6 +18,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AuthService } from "./authservice.mjs";
 import { Dex } from "./dex.mjs";
@@ -41,6 +42,22 @@ function emailOf(u) {
   return u.email || u.username;
 }
 
+// The gateway's own routes, which a static folder must not hide.
+const RESERVED = ["/pipeline", "/dex", "/oauth2", "/authservice", "/login", "/logout", "/apis"];
+
+function staticMounts(mounts) {
+  if (mounts === undefined || mounts === null) return null;
+  const out = {};
+  for (const [prefix, dir] of Object.entries(mounts)) {
+    if (!/^\/([^/?#]+\/)+$/.test(prefix)) throw new Error(`static: the path ${JSON.stringify(prefix)} must start and end with "/", e.g. "/dashboard/"`);
+    if (RESERVED.some((r) => prefix === r + "/" || prefix.startsWith(r + "/"))) throw new Error(`static: ${JSON.stringify(prefix)} would hide the gateway's route ${prefix.split("/")[1]}`);
+    const abs = path.resolve(String(dir));
+    if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`static: ${JSON.stringify(String(dir))} is not a folder`);
+    out[prefix] = abs;
+  }
+  return out;
+}
+
 /**
  * Start one emulated deployment.
  * @param {object} opts
@@ -55,6 +72,9 @@ function emailOf(u) {
  * @param {Array} [opts.users] override the profile's users
  * @param {{pendingMs?: number, runningMs?: number, cancelMs?: number}} [opts.kfp] run lifecycle timings
  *   (defaults 150 / 600 / 100 ms); `sb.kfp` is the KfpApi (seedRuns, setOutcome, setTimings, stats…)
+ * @param {Record<string,string>} [opts.static] `{ "/dashboard/": dir }`: static folders served at
+ *   those paths of the gateway's own origin, without the auth proxy (a public page beside the
+ *   gateway, e.g. a dashboard that logs in with kfp-wasm); the longest prefix wins
  */
 export async function startSandbox(opts = {}) {
   const profile = opts.profile;
@@ -87,6 +107,7 @@ export async function startSandbox(opts = {}) {
 
   const sb = {
     def,
+    static: staticMounts(opts.static),
     scheme,
     stats,
     publicHost,
