@@ -25,6 +25,7 @@ use url::Url;
 
 use crate::core::error::{Error, ErrorCode, Result};
 use crate::core::http::{redact_url, HttpRequest, HttpResponse};
+use crate::core::login::{connector_of, host_port, server_says};
 use crate::core::login::{is_login_url, pages, LoginConfig, Session, Step};
 use crate::core::secret::SecretSet;
 
@@ -134,14 +135,6 @@ fn moved(api: &Url, origin: &Url) -> String {
     let _ = suggested.set_host(origin.host_str());
     let _ = suggested.set_port(origin.port());
     suggested.as_str().trim_end_matches('/').to_owned()
-}
-
-fn host_port(url: &Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_owned(),
-        _ => String::new(),
-    }
 }
 
 /// The login ended on another origin than `apiUrl`'s: the page cannot follow it there (the
@@ -679,16 +672,6 @@ impl BrowserLogin {
     }
 }
 
-/// The connector id in a Dex URL: `…/auth/<id>/login` or `…/auth/<id>`.
-fn connector_of(url: &Url) -> Option<String> {
-    let segments: Vec<&str> = url.path_segments()?.collect();
-    let pos = segments.iter().rposition(|s| *s == "auth")?;
-    segments
-        .get(pos + 1)
-        .filter(|s| !s.is_empty())
-        .map(|s| (*s).to_owned())
-}
-
 fn is_empty_json(resp: &HttpResponse) -> bool {
     let text = resp.text();
     let t = text.trim();
@@ -699,23 +682,6 @@ fn page_title(resp: &HttpResponse) -> String {
     pages::title(&resp.text())
         .map(|t| format!(" (title: {t})"))
         .unwrap_or_default()
-}
-
-/// A short, safe description of what the server said.
-fn server_says(resp: &HttpResponse) -> String {
-    let text = resp.text();
-    let said = if resp.is_html() {
-        pages::error_text(&text)
-            .or_else(|| pages::title(&text))
-            .unwrap_or_else(|| pages::strip_tags(&text))
-    } else {
-        text.chars().take(200).collect::<String>().trim().to_owned()
-    };
-    if said.is_empty() {
-        format!("the server answered HTTP {}", resp.status)
-    } else {
-        format!("the server answered HTTP {}: {said}", resp.status)
-    }
 }
 
 #[cfg(test)]

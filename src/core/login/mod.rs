@@ -859,7 +859,7 @@ fn query_value(url: &Url, key: &str) -> Option<String> {
 }
 
 /// The connector id in a Dex URL: `…/auth/<id>/login` or `…/auth/<id>`.
-fn connector_of(url: &Url) -> Option<String> {
+pub(crate) fn connector_of(url: &Url) -> Option<String> {
     let segments: Vec<&str> = url.path_segments()?.collect();
     let pos = segments.iter().rposition(|s| *s == "auth")?;
     segments
@@ -932,7 +932,7 @@ fn flood_reason(evicted: &[Evicted], skipped: usize, when: &str) -> String {
     )
 }
 
-fn host_port(url: &Url) -> String {
+pub(crate) fn host_port(url: &Url) -> String {
     match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
@@ -947,7 +947,7 @@ fn page_title(resp: &HttpResponse) -> String {
 }
 
 /// A short, safe description of what the server said.
-fn server_says(resp: &HttpResponse) -> String {
+pub(crate) fn server_says(resp: &HttpResponse) -> String {
     let text = resp.text();
     let said = if resp.is_html() {
         pages::error_text(&text)
