@@ -160,7 +160,8 @@ export type KfpApiVersion = "v2beta1" | "v1beta1";
 /**
  * The second argument the client passes to `options.fetch`. It is always a subtype of
  * `RequestInit`, so `globalThis.fetch`, undici's `fetch`, or a wrapper around either fits.
- * On Node, when `skipTlsVerify` or `caCert` is set, the client also adds an undici `dispatcher`.
+ * On Node, when `skipTlsVerify` or `caCert` is set, the client also adds an undici `dispatcher`
+ * (only to a custom `fetch`: without one, those clients use `node:https` and no `fetch`).
  */
 export interface KfpFetchInit extends RequestInit {
   /** `"GET"`, `"POST"`, `"PUT"`, `"PATCH"` or `"DELETE"`. */
@@ -210,14 +211,14 @@ export interface KfpClientOptions {
    */
   namespace?: string | undefined;
   /**
-   * **Node only** (it needs the optional `undici` package). Accept any TLS certificate, for test
+   * **Node only** (through `node:https`; no package needed). Accept any TLS certificate, for test
    * deployments. The setting applies to this client only; nothing process-wide changes. In a
    * browser, `createKfpClient` rejects with `KFP_UNSUPPORTED`.
    * @defaultValue false
    */
   skipTlsVerify?: boolean | undefined;
   /**
-   * **Node only** (it needs the optional `undici` package). One or more PEM certificates to trust
+   * **Node only** (through `node:https`; no package needed). One or more PEM certificates to trust
    * in addition to the system CAs. Pass the PEM text, not a file name, e.g.
    * `fs.readFileSync("ca.pem", "utf8")`.
    */
@@ -235,7 +236,8 @@ export interface KfpClientOptions {
   headers?: Record<string, string> | undefined;
   /**
    * The `fetch` to use. The default is `globalThis.fetch`. With `skipTlsVerify` or `caCert`, it
-   * is called with an extra undici `dispatcher` in the init.
+   * is called with an extra undici `dispatcher` in the init, which needs the `undici` package
+   * (6 or 7); without a custom `fetch`, those options need no package.
    */
   fetch?: KfpFetch | undefined;
   /**
@@ -1669,8 +1671,8 @@ export declare class KfpClient {
  * - `KFP_ABORTED`: the request was aborted.
  * - `KFP_TOKEN_UNAVAILABLE`: the bearer or service-account token could not be obtained.
  * - `KFP_UNSUPPORTED`: the option or auth type cannot work on this platform.
- * - `KFP_MISSING_DEPENDENCY`: an optional npm package is missing (`undici`, for `skipTlsVerify`
- *   and `caCert`).
+ * - `KFP_MISSING_DEPENDENCY`: an optional npm package is missing (`undici`, for a custom `fetch`
+ *   together with `skipTlsVerify` or `caCert`).
  * - `KFP_UNSUPPORTED_API_VERSION`: the method has no v1beta1 equivalent, and this server serves
  *   only v1beta1.
  * - `KFP_RESPONSE_TOO_LARGE`: an answer exceeded `maxResponseBytes`.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing kfp-wasm needs, skipping what is already there:
 # the wasm32 target, wasm-bindgen-cli at exactly the crate's wasm-bindgen version, wasm-pack,
-# and the npm dev dependencies. Used by `npm start`, `npm test` and CI.
+# the npm dev dependencies (binaryen's wasm-opt among them), and Chromium for the browser tests
+# (Debian's package, driven by the playwright-core dev dependency). Used by `npm start`,
+# `npm test` and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -24,7 +26,20 @@ if ! command -v wasm-pack >/dev/null; then
   echo "setup: installing wasm-pack (a few minutes)"
   cargo install wasm-pack
 fi
-if [ ! -d node_modules/undici ] || [ ! -d node_modules/binaryen ] || [ ! -d node_modules/typescript ] || [ ! -d node_modules/yaml ]; then
+missing_npm=0
+for dep in undici binaryen typescript yaml playwright-core; do [ -d "node_modules/$dep" ] || missing_npm=1; done
+if [ "$missing_npm" = 1 ]; then
   echo "setup: installing npm dev dependencies"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+# Headless Chromium for tests/js/package-browser.test.mjs (and the dashboard's tests). Only where
+# apt-get exists and we are root; elsewhere those tests skip the browser part and say so.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing chromium and chromium-driver (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "setup: /usr/bin/chromium is missing and cannot be installed here; the browser tests will skip loading pages" >&2
+  fi
 fi

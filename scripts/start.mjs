@@ -1,7 +1,9 @@
 // `npm start`: builds the package if needed, starts the sandbox (deployKF 0.1.5 over https by
 // default) and runs the demo, which logs in through Dex as a user would and prints the
-// experiments of the user's namespace. The sandbox keeps running until Ctrl-C, so that other
-// scripts can use it; `--once` stops after the demo.
+// experiments of the user's namespace. The sandbox also serves the browser dashboard (www/) at
+// /dashboard/ on the gateway's own origin, as a public page beside the gateway (see
+// sandbox/README.md), and prints its URL. The sandbox keeps running until Ctrl-C, so that other
+// scripts and the browser can use it; `--once` stops after the demo.
 //
 //   npm start [-- --profile kubeflow-1.9.1] [-- --http] [-- --port 8443] [-- --once]
 import { spawn, spawnSync } from "node:child_process";
@@ -11,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROFILES, startSandbox } from "../sandbox/index.mjs";
+import { browserBuildPresent, DASHBOARD_PATH, dashboardStatic } from "../www/serve.mjs";
 
 const root = join(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -26,17 +29,24 @@ if (!PROFILES.includes(values.profile)) {
   process.exit(2);
 }
 
-// Build when the wasm is missing or older than the Rust sources.
-const wasm = join(root, "pkg", "kfp_wasm_bg.wasm");
+// Build when a wasm (Node's pkg/, the browsers' pkg-web/ for the dashboard) is missing or older
+// than the Rust sources.
+const wasms = ["pkg", "pkg-web"].map((dir) => join(root, dir, "kfp_wasm_bg.wasm"));
 const newest = (dir) => Math.max(...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, f)).mtimeMs));
-if (!existsSync(wasm) || statSync(wasm).mtimeMs < Math.max(newest(join(root, "src")), statSync(join(root, "Cargo.toml")).mtimeMs)) {
+const sources = Math.max(newest(join(root, "src")), statSync(join(root, "Cargo.toml")).mtimeMs);
+if (wasms.some((wasm) => !existsSync(wasm) || statSync(wasm).mtimeMs < sources)) {
   const built = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { stdio: "inherit" });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
-const sb = await startSandbox({ profile: values.profile, https: !values.http, port: Number(values.port) });
+const sb = await startSandbox({ profile: values.profile, https: !values.http, port: Number(values.port), static: dashboardStatic() });
 const user = sb.users.find((u) => Object.values(u.namespaces ?? {}).includes("edit") && !("*" in (u.namespaces ?? {}))) ?? sb.users[0];
 console.log(`Sandbox "${values.profile}" at ${sb.apiUrl}`);
+// The page must be opened at this exact origin (127.0.0.1, not localhost): the login and its
+// cookies belong to the gateway's host.
+const dashboard = `${sb.origin}${DASHBOARD_PATH}`;
+console.log(`Dashboard: ${dashboard}${browserBuildPresent() ? "" : " (needs the browser build: npm run build makes pkg-web/)"}`);
+if (sb.https) console.log("  (https: the browser must trust sandbox/certs/ca.pem, or start with -- --http)");
 
 const env = { KFP_API_URL: sb.apiUrl };
 if (user) {
@@ -62,6 +72,7 @@ if (values.once || status !== 0) {
   process.exit(status ?? 1);
 }
 console.log(`\nThe sandbox keeps running at ${sb.apiUrl} (users: ${sb.users.map((u) => `${u.username}/${u.password}`).join(", ")}). Ctrl-C stops it.`);
+console.log(`Open the dashboard: ${dashboard}${user?.namespace ? ` (namespace ${env.KFP_NAMESPACE})` : ""}`);
 const stop = async () => {
   await sb.close();
   process.exit(0);

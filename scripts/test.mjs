@@ -1,9 +1,10 @@
 // `npm test`: every suite, in order, stopping at the first failure.
 //  1. cargo test                      the pure core, on the host
-//  2. wasm-pack test --node           the binding, in Node
-//  3. npm pack + install              the tarball a user gets, in an empty project (ESM and CJS)
+//  2. wasm-pack test --node/--chrome  the binding, in Node and in headless Chromium
+//  3. npm pack + install              the tarball a user gets, in empty projects (Node, Vite)
 //  4. node --test tests/js            the public JS API against the sandbox, every profile
-//  5. tsc -p tests/types              the TypeScript declarations
+//  5. node --test tests/e2e           the dashboard in headless Chromium, four profiles
+//  6. tsc -p tests/types              the TypeScript declarations
 // Ends with one line "N passed, N failed" over all suites.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -45,10 +46,18 @@ const nodeCount = (out) => {
 
 run("core (host)", "cargo", ["test", "--quiet"], { count: cargoCount });
 run("binding (wasm, Node)", "wasm-pack", ["test", "--node", "--release", "--", "--test", "wasm"], { count: cargoCount });
+// Debian's chromium and chromium-driver (scripts/setup.sh installs them); nothing downloads a browser.
+run("binding (wasm, headless Chromium)", "wasm-pack", ["test", "--headless", "--chrome", "--chromedriver", "/usr/bin/chromedriver", "--release", "--", "--test", "browser"], {
+  env: { CHROMEDRIVER: "/usr/bin/chromedriver" },
+  count: cargoCount,
+});
 
 run("pack", "npm", ["pack", "--pack-destination", tmp]);
 const tarball = join(tmp, readdirSync(tmp).find((f) => f.endsWith(".tgz")));
-for (const [name, extra] of [["consumer", ["undici@6"]], ["consumer-no-undici", []]]) {
+// consumer: with undici (a custom fetch with TLS options gets its dispatcher); consumer-no-undici:
+// the tarball alone, as `npm install kfp-wasm` gives it; consumer-vite: a browser page built by
+// Vite 7 from node_modules (tests/js/package-browser.test.mjs).
+for (const [name, extra] of [["consumer", ["undici@6"]], ["consumer-no-undici", []], ["consumer-vite", ["vite@7.3.8"]]]) {
   const dir = join(tmp, name);
   mkdirSync(dir);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, version: "1.0.0" }));
@@ -58,6 +67,10 @@ for (const [name, extra] of [["consumer", ["undici@6"]], ["consumer-no-undici", 
 const suites = readdirSync(join(root, "tests", "js")).filter((f) => f.endsWith(".test.mjs")).map((f) => join("tests", "js", f));
 run("JS API against the sandbox", process.execPath, ["--test", "--test-reporter=tap", ...suites], {
   env: { KFP_WASM_PACKAGE: join(tmp, "consumer", "node_modules", "kfp-wasm"), KFP_WASM_CONSUMERS: tmp },
+  count: nodeCount,
+});
+run("dashboard in Chromium (E2E)", process.execPath, ["--test", "--test-reporter=tap", join("tests", "e2e", "dashboard.test.mjs")], {
+  env: { KFP_WASM_PACKAGE: join(tmp, "consumer", "node_modules", "kfp-wasm") },
   count: nodeCount,
 });
 run("TypeScript declarations", join(root, "node_modules", ".bin", "tsc"), ["-p", join("tests", "types")]);

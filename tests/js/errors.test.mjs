@@ -404,7 +404,7 @@ describe("hostile servers", () => {
 });
 
 describe("the optional undici package", () => {
-  test("skipTlsVerify without undici installed: KFP_MISSING_DEPENDENCY naming undici", async () => {
+  test("a custom fetch with skipTlsVerify, without undici installed: KFP_MISSING_DEPENDENCY naming undici", async () => {
     const dir = consumerDir("consumer-no-undici");
     {
       const script = `
@@ -415,7 +415,9 @@ describe("the optional undici package", () => {
         try { req.resolve("undici"); } catch { undici = false; }
         let out;
         try {
-          await createKfpClient({ apiUrl: "https://127.0.0.1:9/pipeline", skipTlsVerify: true });
+          // Without a custom fetch, TLS options need nothing (node:https); a custom fetch gets
+          // an undici dispatcher, which needs the package.
+          await createKfpClient({ apiUrl: "https://127.0.0.1:9/pipeline", skipTlsVerify: true, fetch: globalThis.fetch });
           out = { resolved: true };
         } catch (e) {
           out = { code: e.code, message: e.message, kfpError: e instanceof KfpError };

@@ -70,7 +70,7 @@ export function consumerDir(name) {
   const dir = join(mkdtempSync(join(tmpdir(), "kfp-wasm-consumer-")), name);
   const target = join(dir, "node_modules", "kfp-wasm");
   mkdirSync(target, { recursive: true });
-  for (const part of ["js", "pkg", "package.json"]) cpSync(join(root, part), join(target, part), { recursive: true });
+  for (const part of ["js", "pkg", "pkg-web", "package.json"]) cpSync(join(root, part), join(target, part), { recursive: true });
   if (name === "consumer") cpSync(join(root, "node_modules", "undici"), join(dir, "node_modules", "undici"), { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, version: "1.0.0" }));
   return dir;

@@ -1,7 +1,7 @@
 // The packed package, installed into an empty project the way a user gets it: ESM import and
 // CommonJS require both work, share one module instance, and log in for real.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { consumerDir, runIn, withSandbox } from "./helpers.mjs";
@@ -21,10 +21,24 @@ test("CommonJS require and ESM import expose the same API and the same KfpError"
 
 test("the installed package holds the built module and entry points, not the sources", () => {
   const installed = join(consumer, "node_modules", "kfp-wasm");
-  assert.ok(existsSync(join(installed, "pkg", "kfp_wasm_bg.wasm")));
+  assert.ok(existsSync(join(installed, "pkg", "kfp_wasm_bg.wasm")), "Node's build ships");
+  assert.ok(existsSync(join(installed, "pkg", "api.cjs")), "with the CommonJS copy of js/api.mjs");
+  assert.ok(existsSync(join(installed, "pkg-web", "kfp_wasm_bg.wasm")), "the browsers' build ships");
   assert.ok(existsSync(join(installed, "js", "index.d.ts")), "TypeScript declarations ship");
   for (const absent of ["src", "sandbox", "tests", "Cargo.toml"]) assert.ok(!existsSync(join(installed, absent)), `${absent} is not shipped`);
-  assert.deepEqual(readdirSync(join(installed, "js")).sort(), ["index.cjs", "index.d.ts", "index.mjs", "node-host.cjs"]);
+  assert.deepEqual(readdirSync(join(installed, "js")).sort(), ["api.mjs", "browser.d.mts", "browser.mjs", "index.cjs", "index.d.ts", "index.mjs", "node-host.cjs", "node-https-fetch.cjs"]);
+});
+
+test("the exports map: Node gets its build (import and require), browsers and bundlers the web build", async () => {
+  const resolve = (conditions, how) =>
+    runIn(consumer, [...conditions.flatMap((c) => ["--conditions", c]), "--input-type=module", "-e", how === "import" ? "console.log(import.meta.resolve('kfp-wasm'))" : "import { createRequire } from 'node:module'; console.log(createRequire(process.cwd() + '/').resolve('kfp-wasm'))"]);
+  assert.match(await resolve([], "import"), /\/kfp-wasm\/js\/index\.mjs$/);
+  assert.match(await resolve([], "require"), /\/kfp-wasm\/js\/index\.cjs$/);
+  // A bundler for the browser matches "browser" as well as "node"-less "import": "browser" comes first.
+  assert.match(await resolve(["browser"], "import"), /\/kfp-wasm\/js\/browser\.mjs$/);
+  assert.match(await resolve(["browser"], "require"), /\/kfp-wasm\/js\/browser\.mjs$/);
+  const exportsMap = JSON.parse(readFileSync(join(consumer, "node_modules", "kfp-wasm", "package.json"), "utf8")).exports["."];
+  assert.deepEqual(Object.keys(exportsMap).slice(0, 2), ["browser", "node"], "browser is listed before node and import");
 });
 
 for (const [kind, args] of [
