@@ -64,11 +64,16 @@ for (const [name, extra] of [["consumer", ["undici@6"]], ["consumer-no-undici", 
   run(`install into ${name}`, "npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, ...extra], { cwd: dir });
 }
 
-const suites = readdirSync(join(root, "tests", "js")).filter((f) => f.endsWith(".test.mjs")).map((f) => join("tests", "js", f));
-run("JS API against the sandbox", process.execPath, ["--test", "--test-reporter=tap", ...suites], {
-  env: { KFP_WASM_PACKAGE: join(tmp, "consumer", "node_modules", "kfp-wasm"), KFP_WASM_CONSUMERS: tmp },
-  count: nodeCount,
-});
+const packageEnv = { KFP_WASM_PACKAGE: join(tmp, "consumer", "node_modules", "kfp-wasm"), KFP_WASM_CONSUMERS: tmp };
+// First, alone: the installed package in Node, whose import-time test times fresh processes and
+// must not share the two cores with the parallel suites below.
+const alone = join("tests", "js", "package-node.test.mjs");
+run("the installed package in Node (alone: import time)", process.execPath, ["--test", "--test-reporter=tap", alone], { env: packageEnv, count: nodeCount });
+const suites = readdirSync(join(root, "tests", "js"))
+  .filter((f) => f.endsWith(".test.mjs"))
+  .map((f) => join("tests", "js", f))
+  .filter((f) => f !== alone);
+run("JS API against the sandbox", process.execPath, ["--test", "--test-reporter=tap", ...suites], { env: packageEnv, count: nodeCount });
 run("dashboard in Chromium (E2E)", process.execPath, ["--test", "--test-reporter=tap", join("tests", "e2e", "dashboard.test.mjs")], {
   env: { KFP_WASM_PACKAGE: join(tmp, "consumer", "node_modules", "kfp-wasm") },
   count: nodeCount,
