@@ -234,10 +234,13 @@ fn method_key(method: Method) -> String {
     method.as_str().to_ascii_lowercase()
 }
 
+/// A path template that matches: its specificity, the template, and the path parameters.
+type TemplateMatch<'a> = (usize, &'a String, Vec<(String, String)>);
+
 /// The operation of the most specific path template matching `path` that declares `method`.
 fn find_operation<'a>(doc: &'a Value, path: &str, method: Method) -> Result<Operation<'a>, String> {
     let paths = doc["paths"].as_object().expect("swagger without paths");
-    let matches: Vec<(usize, &String, Vec<(String, String)>)> = paths
+    let matches: Vec<TemplateMatch> = paths
         .keys()
         .filter_map(|template| {
             match_template(template, path).map(|(score, params)| (score, template, params))
@@ -246,7 +249,7 @@ fn find_operation<'a>(doc: &'a Value, path: &str, method: Method) -> Result<Oper
     let Some(best) = matches.iter().map(|(score, ..)| *score).max() else {
         return Err(format!("no swagger path template matches the path {path}"));
     };
-    let candidates: Vec<&(usize, &String, Vec<(String, String)>)> = matches
+    let candidates: Vec<&TemplateMatch> = matches
         .iter()
         .filter(|(score, ..)| *score == best)
         .collect();

@@ -1242,18 +1242,7 @@ mod tests {
         location: Option<&str>,
         body: &str,
     ) -> HttpResponse {
-        let mut headers = Headers::new();
-        headers.set("content-type", content_type);
-        if let Some(l) = location {
-            headers.set("location", l);
-        }
-        HttpResponse {
-            url: Url::parse(url).unwrap(),
-            status,
-            headers,
-            set_cookies: vec![],
-            body: body.as_bytes().to_vec(),
-        }
+        crate::core::http::test_response(url, status, content_type, location, body)
     }
 
     const API_CALL: &str = "https://kf.example.com/pipeline/apis/v2beta1/healthz";

@@ -441,7 +441,6 @@ impl Call {
 mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
-    use crate::core::http::Headers;
     use crate::core::kfp::endpoint::{CREATE_EXPERIMENT, GET_RUN, LIST_EXPERIMENTS};
     use url::Url;
 
@@ -452,18 +451,7 @@ mod tests {
         location: Option<&str>,
         body: &str,
     ) -> HttpResponse {
-        let mut headers = Headers::new();
-        headers.set("content-type", content_type);
-        if let Some(l) = location {
-            headers.set("location", l);
-        }
-        HttpResponse {
-            url: Url::parse(url).unwrap(),
-            status,
-            headers,
-            set_cookies: vec![],
-            body: body.as_bytes().to_vec(),
-        }
+        crate::core::http::test_response(url, status, content_type, location, body)
     }
 
     fn resp(status: u16, content_type: &str, location: Option<&str>, body: &str) -> HttpResponse {

@@ -351,6 +351,29 @@ pub fn redact_url(url: &Url) -> String {
     clean.to_string()
 }
 
+/// A response built by hand, for the core's tests.
+#[cfg(test)]
+pub fn test_response(
+    url: &str,
+    status: u16,
+    content_type: &str,
+    location: Option<&str>,
+    body: &str,
+) -> HttpResponse {
+    let mut headers = Headers::new();
+    headers.set("content-type", content_type);
+    if let Some(l) = location {
+        headers.set("location", l);
+    }
+    HttpResponse {
+        url: Url::parse(url).expect("a test URL"),
+        status,
+        headers,
+        set_cookies: vec![],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! The platform hooks the package's JS entry installs (`installHost`): on Node, a fetch with
-//! per-client TLS settings (undici), the service-account token reader and the environment.
+//! per-client TLS settings (node:https; undici only for a custom fetch), the service-account token
+//! reader and the environment.
 //! Browsers install none: without a Node host the platform is [`Platform::BROWSER`], and the
 //! page's `location` says where it runs.
 
@@ -117,7 +118,7 @@ impl Host {
                 Err(Fail::with_cause(
                     Error::MissingDependency {
                         package: "undici".into(),
-                        needed_for: "skipTlsVerify and caCert (TLS settings for this client only)"
+                        needed_for: "skipTlsVerify or caCert together with a custom fetch (an undici dispatcher is passed to it; without options.fetch nothing extra is needed)"
                             .into(),
                     },
                     e,
