@@ -176,6 +176,33 @@ const action = (path, summary, kind, verb, call, extra = {}) => ({
   },
 });
 
+/** `X get ID`: one object, shown as `kind`. */
+const getter = (path, summary, kind, call) => ({
+  path,
+  usage: "ID",
+  summary,
+  args: [1, 1],
+  async run(ctx) {
+    const item = await ctx.conn.call((kfp, signal) => call(kfp, ctx.positionals[0], { signal }));
+    ctx.out.item(kind, item);
+  },
+});
+
+/** `X list [--experiment NAME | --experiment-id ID]`: runs and recurring runs, by experiment or namespace. */
+const experimentLister = (path, summary, kind, call) => ({
+  path,
+  usage: "[--experiment NAME | --experiment-id ID]",
+  summary,
+  options: { ...experimentRef, ...LIST_OPTIONS },
+  args: [0, 0],
+  async run(ctx) {
+    const params = pagingParams(ctx.values);
+    const experimentId = await ctx.conn.call((kfp, signal) => experimentIdFrom(kfp, ctx.values, signal));
+    if (experimentId) params.experimentId = experimentId;
+    return list(ctx, kind, call, params);
+  },
+});
+
 const NAMESPACE_NOTE = "Works in --namespace (or the context's namespace).";
 
 // ------------------------------------------------------------------ session commands
@@ -574,29 +601,8 @@ function checkPipelineSource(values, path) {
 }
 
 const runs = [
-  {
-    path: ["runs", "list"],
-    usage: "[--experiment NAME | --experiment-id ID]",
-    summary: "list runs",
-    options: { ...experimentRef, ...LIST_OPTIONS },
-    args: [0, 0],
-    async run(ctx) {
-      const params = pagingParams(ctx.values);
-      const experimentId = await ctx.conn.call((kfp, signal) => experimentIdFrom(kfp, ctx.values, signal));
-      if (experimentId) params.experimentId = experimentId;
-      return list(ctx, "run", (kfp, p) => kfp.listRuns(p), params);
-    },
-  },
-  {
-    path: ["runs", "get"],
-    usage: "ID",
-    summary: "show a run and its tasks",
-    args: [1, 1],
-    async run(ctx) {
-      const r = await ctx.conn.call((kfp, signal) => kfp.getRun(ctx.positionals[0], { signal }));
-      ctx.out.item("run", r);
-    },
-  },
+  experimentLister(["runs", "list"], "list runs", "run", (kfp, p) => kfp.listRuns(p)),
+  getter(["runs", "get"], "show a run and its tasks", "run", (kfp, id, o) => kfp.getRun(id, o)),
   {
     path: ["runs", "create"],
     usage: "--pipeline FILE | --pipeline-id ID --experiment NAME [--param KEY=VALUE ...] [--name NAME] [--wait]",
@@ -674,29 +680,8 @@ const runs = [
 // ------------------------------------------------------------------ recurring runs
 
 const recurringRuns = [
-  {
-    path: ["recurring-runs", "list"],
-    usage: "[--experiment NAME | --experiment-id ID]",
-    summary: "list recurring runs",
-    options: { ...experimentRef, ...LIST_OPTIONS },
-    args: [0, 0],
-    async run(ctx) {
-      const params = pagingParams(ctx.values);
-      const experimentId = await ctx.conn.call((kfp, signal) => experimentIdFrom(kfp, ctx.values, signal));
-      if (experimentId) params.experimentId = experimentId;
-      return list(ctx, "recurringRun", (kfp, p) => kfp.listRecurringRuns(p), params);
-    },
-  },
-  {
-    path: ["recurring-runs", "get"],
-    usage: "ID",
-    summary: "show a recurring run",
-    args: [1, 1],
-    async run(ctx) {
-      const r = await ctx.conn.call((kfp, signal) => kfp.getRecurringRun(ctx.positionals[0], { signal }));
-      ctx.out.item("recurringRun", r);
-    },
-  },
+  experimentLister(["recurring-runs", "list"], "list recurring runs", "recurringRun", (kfp, p) => kfp.listRecurringRuns(p)),
+  getter(["recurring-runs", "get"], "show a recurring run", "recurringRun", (kfp, id, o) => kfp.getRecurringRun(id, o)),
   {
     path: ["recurring-runs", "create"],
     usage: "NAME --experiment NAME (--cron EXPR | --interval DURATION) (--pipeline FILE | --pipeline-id ID) [--param KEY=VALUE ...]",
