@@ -8,14 +8,9 @@
 // no secret appears in any rendering of the error or its cause chain, and that the same client
 // and a new one work once the fault is gone.
 //
-// CASES THAT FAIL WITH THE LIBRARY BUILD IN pkg/ AT THE TIME OF WRITING, and why, are marked
-// with "NEEDS:" in their title and a comment; they are not skipped (see docs/faults.md):
-//   NEEDS: cookies.rs    the jar stores cookies whose name or value holds a control character
-//                        (found by fuzz/set_cookie); every later request then fails in fetch.
-//   NEEDS: client scrub  an API error quoting a cookie value the server has since replaced: the
-//                        client scrubs only the values its jar holds now.
-//   NEEDS: options.rs    a revoked Proxy as options throws synchronously out of
-//                        createKfpClient() and the methods (Array.isArray throws on it).
+// Three cases failed when this suite was written and were fixed in the library (see "Fixed" in
+// docs/faults.md): cookies with control characters (found by fuzz/set_cookie), an API error
+// quoting a cookie value the server had replaced since, and a revoked Proxy as options.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
@@ -590,6 +585,25 @@ describe("huge and endless bodies", () => {
     });
   });
 
+  test("a 48 MB valid list page costs about what fetch + res.json() costs, and no wasm memory", async () => {
+    // Each measurement in a fresh process (bench/large-page.mjs; `node bench/large-page.mjs`
+    // runs the same at 200 MB and prints the figures the README quotes).
+    const { bigPage, servePage, measureInChild } = await import("../../bench/large-page.mjs");
+    const { body, runs } = bigPage(48);
+    const { url, close } = await servePage(body);
+    try {
+      const plain = await measureInChild("fetch", url, 48);
+      const ours = await measureInChild("kfp", url, 48);
+      assert.equal(plain.runs, runs);
+      assert.equal(ours.runs, runs, "every run of the page arrived");
+      assert.ok(ours.wasmAfter - ours.wasmBefore <= MiB, `wasm memory grew from ${ours.wasmBefore} to ${ours.wasmAfter} bytes`);
+      assert.ok(ours.peakGrowthBytes < 1.5 * plain.peakGrowthBytes, `peak RSS growth ${ours.peakGrowthBytes} vs fetch ${plain.peakGrowthBytes}`);
+      assert.ok(ours.ms < 3 * plain.ms + 500, `${ours.ms.toFixed(0)} ms vs fetch ${plain.ms.toFixed(0)} ms`);
+    } finally {
+      await close();
+    }
+  });
+
   test("a declared Content-Length of 10 GB is refused before reading", async () => {
     await withGateway(async (g) => {
       const client = await createKfpClient(dexOptions(g, { maxResponseBytes: MiB }));
@@ -830,12 +844,12 @@ describe("cookie floods", () => {
     });
   });
 
-  // NEEDS: cookies.rs (src/core/cookies.rs, found by fuzz/set_cookie): the jar stores a
+  // Once failing (cookies.rs) (src/core/cookies.rs, found by fuzz/set_cookie): the jar stores a
   // cookie whose name or value holds a control character, which RFC 6265bis §5.6 says to ignore;
   // exportSession() then gives a session that createKfpClient({ session }) refuses. Node's HTTP
   // parser refuses such headers, so they come through a custom fetch here (a browser-like or
   // proxying fetch can deliver them).
-  test("NEEDS: cookies.rs — cookies with control characters in their name or value are ignored; the session still exports and resumes", async () => {
+  test("cookies with control characters in their name or value are ignored; the session still exports and resumes", async () => {
     await withGateway(async (g) => {
       const injecting = async (url, init) => {
         const res = await fetch(url, init);
@@ -955,9 +969,9 @@ describe("servers that echo secrets back in every encoding", () => {
     });
   };
   test("API errors echoing the session cookie, the header values, a bearer token and user cookies, in every encoding", apiEchoes(false));
-  // NEEDS: client scrub: the server replaces a cookie on every answer and echoes the value the
+  // Once failing (client scrub): the server replaces a cookie on every answer and echoes the value the
   // request carried; the client scrubs errors only with the values its jar holds now.
-  test("NEEDS: client scrub — API errors echoing a cookie value the server has replaced since", apiEchoes(true));
+  test("API errors echoing a cookie value the server has replaced since", apiEchoes(true));
 });
 
 describe("options that throw", () => {
@@ -1020,9 +1034,9 @@ describe("options that throw", () => {
   });
 });
 
-// NEEDS: options.rs: Array.isArray throws on a revoked Proxy, synchronously, out of the option
+// Once failing (options.rs): Array.isArray throws on a revoked Proxy, synchronously, out of the option
 // parsing (the module keeps working afterwards).
-test("NEEDS: options.rs — a revoked Proxy as options or call options: a rejected promise, never a synchronous throw", async () => {
+test("a revoked Proxy as options or call options: a rejected promise, never a synchronous throw", async () => {
   await withGateway(async (g) => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
