@@ -585,9 +585,10 @@ describe("huge and endless bodies", () => {
     });
   });
 
-  test("a 48 MB valid list page costs about what fetch + res.json() costs, and no wasm memory", async () => {
+  test("a 48 MB valid list page costs about the memory fetch + res.json() costs, and no wasm memory", async () => {
     // Each measurement in a fresh process (bench/large-page.mjs; `node bench/large-page.mjs`
-    // runs the same at 200 MB and prints the figures the README quotes).
+    // runs the same at 200 MB and prints the time and memory figures the README quotes; time is
+    // left to the benchmark).
     const { bigPage, servePage, measureInChild } = await import("../../bench/large-page.mjs");
     const { body, runs } = bigPage(48);
     const { url, close } = await servePage(body);
@@ -598,7 +599,6 @@ describe("huge and endless bodies", () => {
       assert.equal(ours.runs, runs, "every run of the page arrived");
       assert.ok(ours.wasmAfter - ours.wasmBefore <= MiB, `wasm memory grew from ${ours.wasmBefore} to ${ours.wasmAfter} bytes`);
       assert.ok(ours.peakGrowthBytes < 1.5 * plain.peakGrowthBytes, `peak RSS growth ${ours.peakGrowthBytes} vs fetch ${plain.peakGrowthBytes}`);
-      assert.ok(ours.ms < 3 * plain.ms + 500, `${ours.ms.toFixed(0)} ms vs fetch ${plain.ms.toFixed(0)} ms`);
     } finally {
       await close();
     }
