@@ -11,7 +11,6 @@
 //
 //   node bench/large-page.mjs [--mb 200] [--rounds 3] [--json]
 //   node bench/large-page.mjs --child fetch|kfp --url <url> --mb <n>     (one measurement, JSON)
-import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -74,7 +73,7 @@ async function measureChild(mode, url, mb) {
 }
 
 /** A list page of about `mb` megabytes: runs of about 1 kB each, as KFP 2.x writes them. */
-function bigPage(mb) {
+export function bigPage(mb) {
   const run = (i) => ({
     experiment_id: "4b7c4f2e-0d2b-4c2e-9d8f-0a1b2c3d4e5f",
     run_id: `run-${String(i).padStart(9, "0")}-8a6f-4a7e-b1c2-d3e4f5a6b7c8`,
@@ -127,8 +126,6 @@ export async function measureInChild(mode, url, mb) {
   return JSON.parse(out.trim().split("\n").pop());
 }
 
-export { bigPage };
-
 if (isMain && !values.child) {
   const mb = Number(values.mb);
   const rounds = Number(values.rounds);
@@ -156,8 +153,7 @@ if (isMain && !values.child) {
   if (values.json) {
     console.log(JSON.stringify(summary));
   } else {
-    const node = execFileSync(process.execPath, ["--version"]).toString().trim();
-    console.log(`## One ${summary.mb.toFixed(0)} MB list page (${runs} runs), fresh process each, median of ${rounds} (Node ${node})\n`);
+    console.log(`## One ${summary.mb.toFixed(0)} MB list page (${runs} runs), fresh process each, median of ${rounds} (Node ${process.version})\n`);
     console.log("| client | time | peak RSS growth | wasm memory before → after |");
     console.log("|---|---:|---:|---:|");
     console.log(`| fetch + res.json() | ${f.ms.toFixed(0)} ms | ${f.peakMb.toFixed(0)} MB | — |`);
