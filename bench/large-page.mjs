@@ -11,6 +11,7 @@
 //
 //   node bench/large-page.mjs [--mb 200] [--rounds 3] [--json]
 //   node bench/large-page.mjs --child fetch|kfp --url <url> --mb <n>     (one measurement, JSON)
+import { spawn } from "node:child_process";
 import http from "node:http";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -117,7 +118,6 @@ export async function servePage(body) {
 
 /** Runs one measurement in a fresh Node process (asynchronously, so this process keeps serving). */
 export async function measureInChild(mode, url, mb) {
-  const { spawn } = await import("node:child_process");
   const child = spawn(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--child", mode, "--url", url, "--mb", String(mb)], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
@@ -141,14 +141,10 @@ if (isMain && !values.child) {
   }
   await close();
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const row = (mode) => ({
-    ms: median(results[mode].map((m) => m.ms)),
-    peakMb: median(results[mode].map((m) => m.peakGrowthBytes)) / MB,
-    wasmBeforeMb: results[mode][0].wasmBefore == null ? null : median(results[mode].map((m) => m.wasmBefore)) / MB,
-    wasmAfterMb: results[mode][0].wasmAfter == null ? null : median(results[mode].map((m) => m.wasmAfter)) / MB,
-  });
+  const of = (mode, key) => median(results[mode].map((m) => m[key]));
+  const row = (mode) => ({ ms: of(mode, "ms"), peakMb: of(mode, "peakGrowthBytes") / MB });
   const f = row("fetch");
-  const k = row("kfp");
+  const k = { ...row("kfp"), wasmBeforeMb: of("kfp", "wasmBefore") / MB, wasmAfterMb: of("kfp", "wasmAfter") / MB };
   const summary = { mb: body.length / MB, runs, rounds, fetch: f, kfp: k, timeRatio: k.ms / f.ms, memoryRatio: k.peakMb / f.peakMb };
   if (values.json) {
     console.log(JSON.stringify(summary));

@@ -844,11 +844,10 @@ describe("cookie floods", () => {
     });
   });
 
-  // Once failing (cookies.rs) (src/core/cookies.rs, found by fuzz/set_cookie): the jar stores a
-  // cookie whose name or value holds a control character, which RFC 6265bis §5.6 says to ignore;
-  // exportSession() then gives a session that createKfpClient({ session }) refuses. Node's HTTP
-  // parser refuses such headers, so they come through a custom fetch here (a browser-like or
-  // proxying fetch can deliver them).
+  // Found by fuzz/set_cookie: a cookie whose name or value holds a control character must be
+  // ignored (RFC 6265bis §5.6), or every later request fails in fetch and exportSession() gives
+  // a session createKfpClient({ session }) refuses. Node's HTTP parser refuses such headers, so
+  // they come through a custom fetch here (a browser-like or proxying fetch can deliver them).
   test("cookies with control characters in their name or value are ignored; the session still exports and resumes", async () => {
     await withGateway(async (g) => {
       const injecting = async (url, init) => {
@@ -969,8 +968,8 @@ describe("servers that echo secrets back in every encoding", () => {
     });
   };
   test("API errors echoing the session cookie, the header values, a bearer token and user cookies, in every encoding", apiEchoes(false));
-  // Once failing (client scrub): the server replaces a cookie on every answer and echoes the value the
-  // request carried; the client scrubs errors only with the values its jar holds now.
+  // The server replaces a cookie on every answer and echoes the value the request carried: the
+  // client must scrub values its jar no longer holds, not only the current ones.
   test("API errors echoing a cookie value the server has replaced since", apiEchoes(true));
 });
 
@@ -1034,8 +1033,8 @@ describe("options that throw", () => {
   });
 });
 
-// Once failing (options.rs): Array.isArray throws on a revoked Proxy, synchronously, out of the option
-// parsing (the module keeps working afterwards).
+// Array.isArray throws on a revoked Proxy: the option parsing must turn that into a rejected
+// promise, not a synchronous throw (and the module keeps working afterwards).
 test("a revoked Proxy as options or call options: a rejected promise, never a synchronous throw", async () => {
   await withGateway(async (g) => {
     const { proxy, revoke } = Proxy.revocable({}, {});
