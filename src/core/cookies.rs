@@ -1,11 +1,26 @@
 //! The per-client cookie jar (RFC 6265, with the RFC 6265bis rules browsers apply).
 //!
-//! Storage, domain and path matching, host-only cookies, expiry and deletion come from the
-//! maintained `cookie_store` crate. On top of it this module adds what it leaves out and what
-//! the login flow needs to explain failures:
+//! Self-contained, for size (no `cookie`, `cookie_store` or `time` crate):
+//! - `Set-Cookie` parsing (RFC 6265 §5.2): `name=value` (a line without `=`, or with an empty
+//!   name, is refused as malformed), then `Expires` (dates by the §5.1.1 algorithm), `Max-Age`
+//!   (wins over `Expires`; zero or less deletes), `Domain` (leading dot dropped, lowercased),
+//!   `Path`, `Secure` and `HttpOnly`; other attributes are ignored. Names and values are
+//!   trimmed of whitespace and kept as sent, quotes included;
+//! - domain matching (§5.1.3; an IP address only matches itself), default paths and path
+//!   matching (§5.1.4);
+//! - the storage model (§5.3): a cookie replaces the one of the same name, domain and path and
+//!   keeps its creation time; an expired one deletes its namesake. `HttpOnly` is recorded but
+//!   changes nothing, as every request here is an HTTP one;
+//! - the `Cookie` header (§5.4): longer paths first, then older cookies first.
+//!
+//! No public suffix list is consulted (as before, with `cookie_store` built without it): a
+//! gateway may set `Domain=com`. The jar belongs to one client, so such a cookie only reaches
+//! the hosts that client calls.
+//!
+//! On top of RFC 6265 the jar adds what the login flow needs to explain failures:
 //! - a `Secure` cookie (or a `__Secure-`/`__Host-` name) is only accepted from a secure origin:
 //!   https, or loopback (`localhost`, `127.0.0.0/8`, `::1`), as browsers do
-//!   (RFC 6265bis §5.7 steps 8, 16 and 17);
+//!   (RFC 6265bis §5.7 steps 8, 16 and 17), and only sent to one;
 //! - every refusal is reported with its reason, so the login can say what to change
 //!   (`research/dex-login-flows.md` §5: Secure cookies over http, Domain mismatches);
 //! - browser limits, so a hostile server cannot grow the jar or our requests without bound:
@@ -16,19 +31,17 @@
 //!   say which cookie a flood pushed out;
 //! - [`CookieJar::export`] and [`CookieJar::import`], to save a session and resume it.
 //!
-//! `Debug` prints cookie names only, never values.
+//! Expiry is judged by [`crate::core::time::now_ms`]. `Debug` prints cookie names only, never
+//! values.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 
-use cookie_store::{
-    Cookie as StoredCookie, CookieDomain, CookieError, CookieExpiration, CookieStore, RawCookie,
-    StoreAction,
-};
 use url::{Host, Url};
 
 use crate::core::error::{CookieRejection, Error, Result};
 use crate::core::secret::Secret;
+use crate::core::time::{civil_from_days, days_from_civil, now_ms};
 
 /// A `Set-Cookie` the jar refused, with the reason. Holds no value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +74,12 @@ pub const MAX_SET_COOKIE_LINES: usize = 200;
 /// [`CookieJar::evicted`] remembers the first this many evictions.
 pub const MAX_EVICTED_RECORDED: usize = 64;
 
-type CookieKey = (String, String, String);
+/// 9999-12-31T23:59:59Z in milliseconds: the latest expiry kept (a later one is clamped).
+const MAX_EXPIRY_MS: i64 = 253_402_300_799_000;
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// A cookie as [`CookieJar::export`] gives it and [`CookieJar::import`] takes it back, for
 /// saving a session. `Debug` does not print the value.
@@ -82,14 +100,18 @@ pub struct ExportedCookie {
     pub pinned: bool,
 }
 
+impl ExportedCookie {
+    fn live(&self, now: i64) -> bool {
+        self.expires.map_or(true, |at| at > now)
+    }
+}
+
 #[derive(Default, Clone)]
 pub struct CookieJar {
-    store: CookieStore,
-    /// When each (domain, path, name) was first stored, for evicting the oldest.
-    born: HashMap<CookieKey, u64>,
-    clock: u64,
-    /// The cookies the user gave: exempt from eviction.
-    pinned: HashSet<CookieKey>,
+    /// Oldest first. A replaced cookie keeps its place, as it keeps its creation time
+    /// (RFC 6265 §5.3 step 11.3), so this is the order of creation: of eviction, of equal
+    /// paths in the `Cookie` header, and of [`CookieJar::export`].
+    cookies: Vec<ExportedCookie>,
     evicted: Vec<Evicted>,
     skipped_lines: usize,
 }
@@ -116,9 +138,15 @@ impl CookieJar {
     /// of them). Returns the ones refused. Expired cookies delete their stored namesakes, as
     /// RFC 6265 §5.3 step 11 says.
     pub fn store(&mut self, url: &Url, set_cookie_lines: &[String]) -> Vec<Rejected> {
+        self.store_at(url, set_cookie_lines, now_ms())
+    }
+
+    /// [`CookieJar::store`] at `now` (milliseconds since the Unix epoch).
+    fn store_at(&mut self, url: &Url, set_cookie_lines: &[String], now: i64) -> Vec<Rejected> {
+        self.drop_expired(now);
         let mut rejected = Vec::new();
         for line in set_cookie_lines.iter().take(MAX_SET_COOKIE_LINES) {
-            if let Err((name, rejection)) = self.store_one(url, line) {
+            if let Err((name, rejection)) = self.store_one(url, line, now, false) {
                 rejected.push(Rejected {
                     name,
                     host: url.host_str().unwrap_or_default().to_owned(),
@@ -133,110 +161,138 @@ impl CookieJar {
         rejected
     }
 
-    /// Evicts the oldest unpinned cookies past the per-domain and total limits.
-    fn enforce_limits(&mut self) {
-        let keys: Vec<CookieKey> = self.store.iter_unexpired().map(key_of).collect();
-        if self.born.len() > 2 * keys.len() + 64 || self.pinned.len() > keys.len() + 64 {
-            let live: HashSet<&CookieKey> = keys.iter().collect();
-            self.born.retain(|k, _| live.contains(k));
-            self.pinned.retain(|k| live.contains(k));
-        }
-        if keys.len() <= MAX_COOKIES_PER_DOMAIN {
-            return;
-        }
-        let mut by_age: Vec<(u64, &CookieKey)> = keys
-            .iter()
-            .map(|k| (self.born.get(k).copied().unwrap_or(0), k))
-            .collect();
-        by_age.sort();
-        let mut per_domain: HashMap<&str, usize> = HashMap::new();
-        for (_, (domain, _, _)) in &by_age {
-            *per_domain.entry(domain.as_str()).or_default() += 1;
-        }
-        let mut total = by_age.len();
-        let mut evict = Vec::new();
-        for (_, key) in &by_age {
-            if self.pinned.contains(*key) {
-                continue;
-            }
-            let count = per_domain.entry(key.0.as_str()).or_default();
-            if *count > MAX_COOKIES_PER_DOMAIN || total > MAX_COOKIES {
-                *count -= 1;
-                total -= 1;
-                evict.push((*key).clone());
-            }
-        }
-        for (domain, path, name) in evict {
-            self.store.remove(&domain, &path, &name);
-            self.born.remove(&(domain.clone(), path, name.clone()));
-            let evicted = Evicted { name, domain };
-            if self.evicted.len() < MAX_EVICTED_RECORDED && !self.evicted.contains(&evicted) {
-                self.evicted.push(evicted);
-            }
-        }
+    fn drop_expired(&mut self, now: i64) {
+        self.cookies.retain(|c| c.live(now));
     }
 
-    /// Stores one `Set-Cookie` line; gives the key it was stored under, or `None` when it only
-    /// deleted (or was already expired).
+    /// Evicts the oldest unpinned cookies past the per-domain and total limits.
+    fn enforce_limits(&mut self) {
+        if self.cookies.len() <= MAX_COOKIES_PER_DOMAIN {
+            return;
+        }
+        let mut per_domain: HashMap<&str, usize> = HashMap::new();
+        for c in &self.cookies {
+            *per_domain.entry(&c.domain).or_default() += 1;
+        }
+        let mut total = self.cookies.len();
+        let keep: Vec<bool> = self
+            .cookies
+            .iter()
+            .map(|c| {
+                let count = per_domain.entry(&c.domain).or_default();
+                let evict = !c.pinned && (*count > MAX_COOKIES_PER_DOMAIN || total > MAX_COOKIES);
+                if evict {
+                    *count = count.saturating_sub(1);
+                    total = total.saturating_sub(1);
+                }
+                !evict
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        let recorded = &mut self.evicted;
+        self.cookies.retain(|c| {
+            let kept = keep.next().unwrap_or(true);
+            if !kept && recorded.len() < MAX_EVICTED_RECORDED {
+                let evicted = Evicted {
+                    name: c.name.clone(),
+                    domain: c.domain.clone(),
+                };
+                if !recorded.contains(&evicted) {
+                    recorded.push(evicted);
+                }
+            }
+            kept
+        });
+    }
+
+    /// Stores one `Set-Cookie` line received from `url` at `now` (RFC 6265 §5.3), pinned when
+    /// `pin` (a replaced pinned cookie stays pinned). Gives false when it only deleted (or was
+    /// already expired).
     fn store_one(
         &mut self,
         url: &Url,
         line: &str,
-    ) -> Result<Option<CookieKey>, (String, CookieRejection)> {
+        now: i64,
+        pin: bool,
+    ) -> Result<bool, (String, CookieRejection)> {
         if line.len() > MAX_SET_COOKIE_LINE_BYTES {
             return Err((cookie_name(line), CookieRejection::TooLarge));
         }
-        let cookie = RawCookie::parse(line.to_owned())
-            .map_err(|_| (cookie_name(line), CookieRejection::Malformed))?;
-        let name = cookie.name().to_owned();
+        let c = parse_set_cookie(line, now)
+            .ok_or_else(|| (cookie_name(line), CookieRejection::Malformed))?;
+        let name = c.name;
         // RFC 6265bis §5.6 step 4: a name or value with a control character (other than tab) is
         // ignored; sent back, it would make every later request fail in fetch.
-        if has_forbidden_control(&name) || has_forbidden_control(cookie.value()) {
+        if has_forbidden_control(name) || has_forbidden_control(c.value) {
             return Err((
-                name.escape_default().to_string().chars().take(64).collect(),
+                name.escape_default().take(64).collect(),
                 CookieRejection::Malformed,
             ));
         }
-        if name.len() + cookie.value().len() > MAX_COOKIE_BYTES {
+        if name.len() + c.value.len() > MAX_COOKIE_BYTES {
             return Err((name.chars().take(64).collect(), CookieRejection::TooLarge));
         }
+        let refuse = |rejection| Err((name.to_owned(), rejection));
         let secure_origin = is_secure_origin(url);
-        let secure_flag = cookie.secure().unwrap_or(false);
-        if secure_flag && !secure_origin {
-            return Err((name, CookieRejection::SecureOverHttp));
+        if c.secure && !secure_origin {
+            return refuse(CookieRejection::SecureOverHttp);
         }
-        if name.starts_with("__Secure-") && !(secure_flag && secure_origin) {
-            return Err((name, CookieRejection::SecureOverHttp));
+        if name.starts_with("__Secure-") && !(c.secure && secure_origin) {
+            return refuse(CookieRejection::SecureOverHttp);
         }
         if name.starts_with("__Host-") {
-            if !(secure_flag && secure_origin) {
-                return Err((name, CookieRejection::SecureOverHttp));
+            if !(c.secure && secure_origin) {
+                return refuse(CookieRejection::SecureOverHttp);
             }
-            if cookie.domain().is_some() || cookie.path() != Some("/") {
-                return Err((name, CookieRejection::InvalidHostPrefix));
+            if c.domain.is_some() || c.path != Some("/") {
+                return refuse(CookieRejection::InvalidHostPrefix);
             }
         }
-        let domain = cookie.domain().map(str::to_owned);
-        let refused = |e: CookieError| match e {
-            CookieError::DomainMismatch => CookieRejection::DomainMismatch {
-                domain: domain.clone().unwrap_or_default(),
-            },
-            _ => CookieRejection::Malformed,
+        let Some(host) = url.host_str() else {
+            return refuse(CookieRejection::Malformed);
         };
-        let stored = StoredCookie::try_from_raw_cookie(&cookie, url)
-            .map_err(|e| (name.clone(), refused(e)))?
-            .into_owned();
-        let key = key_of(&stored);
-        match self.store.insert(stored, url) {
-            Ok(StoreAction::Inserted) => {
-                self.clock += 1;
-                self.born.insert(key.clone(), self.clock);
-                Ok(Some(key))
+        // §5.3 steps 4-6: a Domain must domain-match the host; without one the cookie is
+        // host-only.
+        let (domain, host_only) = match c.domain.filter(|d| !d.is_empty()) {
+            Some(d) => {
+                let d = d.to_ascii_lowercase();
+                if !domain_matches(url, &d) {
+                    return refuse(CookieRejection::DomainMismatch { domain: d });
+                }
+                (d, false)
             }
-            Ok(StoreAction::UpdatedExisting) => Ok(Some(key)),
-            Ok(StoreAction::ExpiredExisting) | Err(CookieError::Expired) => Ok(None),
-            Err(e) => Err((name, refused(e))),
+            None => (host.to_owned(), true),
+        };
+        let path = c.path.unwrap_or_else(|| default_path(url));
+        let old = self
+            .cookies
+            .iter()
+            .position(|o| o.name == name && o.domain == domain && o.path == path);
+        if c.expires.is_some_and(|at| at <= now) {
+            if let Some(i) = old {
+                self.cookies.remove(i);
+            }
+            return Ok(false);
         }
+        let mut cookie = ExportedCookie {
+            name: name.to_owned(),
+            value: Secret::new(c.value),
+            domain,
+            path: path.to_owned(),
+            expires: c.expires,
+            secure: c.secure,
+            http_only: c.http_only,
+            host_only,
+            pinned: pin,
+        };
+        match old.and_then(|i| self.cookies.get_mut(i)) {
+            Some(slot) => {
+                cookie.pinned |= slot.pinned;
+                *slot = cookie;
+            }
+            None => self.cookies.push(cookie),
+        }
+        Ok(true)
     }
 
     /// Adds cookies given as a `Cookie` header string (`"a=1; b=2"`) for `url`'s host, path `/`.
@@ -248,6 +304,8 @@ impl CookieJar {
     /// stored: unparsable or refused pairs, and the first pair past that limit (the rest are
     /// ignored).
     pub fn import_header(&mut self, url: &Url, header: &str) -> Vec<String> {
+        let now = now_ms();
+        self.drop_expired(now);
         let mut bad = Vec::new();
         let pairs = header.split(';').map(str::trim).filter(|p| !p.is_empty());
         for (read, pair) in pairs.enumerate() {
@@ -257,15 +315,12 @@ impl CookieJar {
             }
             let stored = match pair.split_once('=') {
                 Some((name, _)) if !name.trim().is_empty() => {
-                    self.store_one(url, &format!("{pair}; Path=/"))
+                    self.store_one(url, &format!("{pair}; Path=/"), now, true)
                 }
-                _ => Err((String::new(), CookieRejection::Malformed)),
+                _ => Ok(false),
             };
-            match stored {
-                Ok(Some(key)) => {
-                    self.pinned.insert(key);
-                }
-                Ok(None) | Err(_) => bad.push(cookie_name(pair)),
+            if stored != Ok(true) {
+                bad.push(cookie_name(pair));
             }
         }
         self.enforce_limits();
@@ -286,36 +341,16 @@ impl CookieJar {
         self.skipped_lines
     }
 
+    /// The unexpired cookies, oldest first.
+    fn live(&self) -> impl Iterator<Item = &ExportedCookie> {
+        let now = now_ms();
+        self.cookies.iter().filter(move |c| c.live(now))
+    }
+
     /// Every unexpired cookie, oldest first, for saving the session. The values are
     /// [`Secret`]s: keep what this returns out of logs.
     pub fn export(&self) -> Vec<ExportedCookie> {
-        let mut cookies: Vec<(u64, ExportedCookie)> = self
-            .store
-            .iter_unexpired()
-            .map(|c| {
-                let key = key_of(c);
-                let exported = ExportedCookie {
-                    name: c.name().to_owned(),
-                    value: Secret::new(c.value()),
-                    domain: key.0.clone(),
-                    path: key.1.clone(),
-                    expires: match &c.expires {
-                        CookieExpiration::AtUtc(at) => Some(
-                            i64::try_from(at.unix_timestamp_nanos() / 1_000_000)
-                                .unwrap_or(i64::MAX),
-                        ),
-                        CookieExpiration::SessionEnd => None,
-                    },
-                    secure: c.secure().unwrap_or(false),
-                    http_only: c.http_only().unwrap_or(false),
-                    host_only: matches!(c.domain, CookieDomain::HostOnly(_)),
-                    pinned: self.pinned.contains(&key),
-                };
-                (self.born.get(&key).copied().unwrap_or(0), exported)
-            })
-            .collect();
-        cookies.sort_by_key(|(born, _)| *born);
-        cookies.into_iter().map(|(_, c)| c).collect()
+        self.live().cloned().collect()
     }
 
     /// Restores cookies saved with [`CookieJar::export`], in order, next to those already in
@@ -329,6 +364,7 @@ impl CookieJar {
     /// as it was.
     pub fn import(&mut self, cookies: &[ExportedCookie], now: i64) -> Result<usize> {
         let mut next = self.clone();
+        next.drop_expired(now);
         let mut restored = 0;
         for (i, cookie) in cookies.iter().enumerate() {
             if cookie.expires.is_some_and(|at| at <= now) {
@@ -339,15 +375,10 @@ impl CookieJar {
                 reason,
             };
             let (url, line) = restore_line(cookie).map_err(|reason| invalid(reason.to_owned()))?;
-            match next.store_one(&url, &line) {
-                Ok(Some(key)) => {
-                    if cookie.pinned {
-                        next.pinned.insert(key);
-                    }
-                    restored += 1;
-                }
-                // Already expired by the clock of the store.
-                Ok(None) => {}
+            match next.store_one(&url, &line, now, cookie.pinned) {
+                Ok(true) => restored += 1,
+                // Expired within the second its expiry time was rounded down to.
+                Ok(false) => {}
                 Err((_, rejection)) => {
                     return Err(invalid(format!(
                         "cookie {:?} was refused: {rejection}",
@@ -363,60 +394,276 @@ impl CookieJar {
 
     /// The `Cookie` header value for a request to `url`, or `None` when no cookie matches.
     pub fn header_for(&self, url: &Url) -> Option<String> {
-        let pairs: Vec<String> = self
-            .store
-            .get_request_values(url)
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect();
-        if pairs.is_empty() {
-            None
-        } else {
-            Some(pairs.join("; "))
+        self.header_at(url, now_ms())
+    }
+
+    /// [`CookieJar::header_for`] at `now` (RFC 6265 §5.4): `name=value` pairs joined by `"; "`.
+    fn header_at(&self, url: &Url, now: i64) -> Option<String> {
+        let mut header = String::new();
+        for c in self.matching(url, now) {
+            if !header.is_empty() {
+                header.push_str("; ");
+            }
+            header.push_str(&c.name);
+            header.push('=');
+            header.push_str(c.value.expose());
         }
+        (!header.is_empty()).then_some(header)
+    }
+
+    /// The cookies to send to `url` at `now`, in `Cookie` header order (RFC 6265 §5.4 step 2):
+    /// longer paths first, then older cookies first.
+    fn matching(&self, url: &Url, now: i64) -> Vec<&ExportedCookie> {
+        let secure = is_secure_origin(url);
+        let found: Vec<&ExportedCookie> = self
+            .cookies
+            .iter()
+            .filter(|c| {
+                c.live(now)
+                    && (secure || !c.secure)
+                    && path_matches(url.path(), &c.path)
+                    && if c.host_only {
+                        url.host_str() == Some(c.domain.as_str())
+                    } else {
+                        domain_matches(url, &c.domain)
+                    }
+            })
+            .collect();
+        // A stable sort by path length, longest first, in one pass per length: the paths all
+        // path-match the request's, so there are few lengths.
+        let mut sorted = Vec::with_capacity(found.len());
+        let mut below = usize::MAX;
+        while let Some(len) = found
+            .iter()
+            .map(|c| c.path.len())
+            .filter(|&l| l < below)
+            .max()
+        {
+            sorted.extend(found.iter().filter(|c| c.path.len() == len));
+            below = len;
+        }
+        sorted
     }
 
     /// Names of the unexpired cookies that would be sent to `url`.
     pub fn names_for(&self, url: &Url) -> Vec<String> {
-        self.store
-            .matches(url)
-            .iter()
-            .map(|c| c.name().to_owned())
+        self.matching(url, now_ms())
+            .into_iter()
+            .map(|c| c.name.clone())
             .collect()
     }
 
     /// The values of all unexpired cookies: what error messages must never quote.
     pub fn values(&self) -> Vec<String> {
-        self.store
-            .iter_unexpired()
-            .map(|c| c.value().to_owned())
+        self.live()
+            .map(|c| c.value.expose().to_owned())
             .filter(|v| !v.is_empty())
             .collect()
     }
 
     /// Names of all unexpired cookies, with their domain.
     pub fn names(&self) -> Vec<(String, String)> {
-        self.store
-            .iter_unexpired()
-            .map(|c| {
-                (
-                    c.domain().unwrap_or_default().to_owned(),
-                    c.name().to_owned(),
-                )
-            })
+        self.live()
+            .map(|c| (c.domain.clone(), c.name.clone()))
             .collect()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.store.iter_unexpired().next().is_none()
+        self.live().next().is_none()
     }
 
     pub fn clear(&mut self) {
-        self.store.clear();
-        self.born.clear();
-        self.pinned.clear();
+        self.cookies.clear();
         self.evicted.clear();
         self.skipped_lines = 0;
     }
+}
+
+/// A parsed `Set-Cookie` line (RFC 6265 §5.2), its attributes resolved: the last valid one of
+/// each kind counts.
+struct SetCookie<'a> {
+    name: &'a str,
+    value: &'a str,
+    /// From `Max-Age` if any, else `Expires`: milliseconds since the Unix epoch.
+    expires: Option<i64>,
+    /// Without its leading dot; not yet lowercased, maybe empty (`Domain=.`).
+    domain: Option<&'a str>,
+    /// `None` when absent or not starting with `/`: the default path applies (§5.2.4).
+    path: Option<&'a str>,
+    secure: bool,
+    http_only: bool,
+}
+
+/// Parses a `Set-Cookie` line received at `now` (RFC 6265 §5.2). `None` without a `=` in the
+/// name-value pair or with an empty name.
+fn parse_set_cookie(line: &str, now: i64) -> Option<SetCookie<'_>> {
+    let mut parts = line.split(';');
+    let (name, value) = parts.next()?.split_once('=')?;
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let mut c = SetCookie {
+        name,
+        value: value.trim(),
+        expires: None,
+        domain: None,
+        path: None,
+        secure: false,
+        http_only: false,
+    };
+    let mut max_age = None;
+    for attr in parts {
+        let (key, value) = attr.split_once('=').unwrap_or((attr, ""));
+        let (key, value) = (key.trim(), value.trim());
+        if key.eq_ignore_ascii_case("expires") {
+            if let Some(at) = parse_cookie_date(value) {
+                c.expires = Some(at);
+            }
+        } else if key.eq_ignore_ascii_case("max-age") {
+            if let Some(at) = max_age_expiry(value, now) {
+                max_age = Some(at);
+            }
+        } else if key.eq_ignore_ascii_case("domain") {
+            // §5.2.3: an empty value is ignored
+            if !value.is_empty() {
+                c.domain = Some(value.strip_prefix('.').unwrap_or(value));
+            }
+        } else if key.eq_ignore_ascii_case("path") {
+            c.path = value.starts_with('/').then_some(value);
+        } else if key.eq_ignore_ascii_case("secure") {
+            c.secure = true;
+        } else if key.eq_ignore_ascii_case("httponly") {
+            c.http_only = true;
+        }
+    }
+    // §5.3 step 3: Max-Age wins over Expires
+    c.expires = max_age.or(c.expires);
+    Some(c)
+}
+
+/// The expiry time a `Max-Age` value sets at `now` (RFC 6265 §5.2.2): `None` unless it is
+/// digits with an optional leading `-`; the earliest time for zero or less; clamped to
+/// 9999-12-31 however large.
+fn max_age_expiry(value: &str, now: i64) -> Option<i64> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let seconds = digits.bytes().fold(0i64, |n, b| {
+        n.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+    });
+    if seconds == 0 || digits.len() < value.len() {
+        return Some(i64::MIN);
+    }
+    Some(
+        now.saturating_add(seconds.saturating_mul(1000))
+            .min(MAX_EXPIRY_MS),
+    )
+}
+
+/// A cookie date (RFC 6265 §5.1.1), as `Expires` takes it, in milliseconds since the Unix
+/// epoch. Lenient as browsers are: the first tokens that look like a time, a day of the month,
+/// a month and a year are taken, in any order, and anything else is skipped; two-digit years
+/// are 1970-2069. `None` when one is missing or out of range, or the date does not exist.
+fn parse_cookie_date(s: &str) -> Option<i64> {
+    let delimiter = |c: char| matches!(c, '\t' | ' '..='/' | ';'..='@' | '['..='`' | '{'..='~');
+    let (mut time, mut day, mut month, mut year) = (None, None, None, None);
+    for token in s.split(delimiter).filter(|t| !t.is_empty()) {
+        if time.is_none() {
+            if let Some(t) = hms(token) {
+                time = Some(t);
+                continue;
+            }
+        }
+        if day.is_none() {
+            if let Some((d, _)) = leading_number(token, 1, 2) {
+                day = Some(d);
+                continue;
+            }
+        }
+        if month.is_none() {
+            let prefix = token.get(..3).unwrap_or_default();
+            if let Some(m) = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(prefix)) {
+                month = Some(m as i64 + 1);
+                continue;
+            }
+        }
+        if year.is_none() {
+            if let Some((y, _)) = leading_number(token, 2, 4) {
+                year = Some(y);
+            }
+        }
+    }
+    let ((hour, minute, second), day, month, year) = (time?, day?, month?, year?);
+    let year = match year {
+        0..=69 => year + 2000,
+        70..=99 => year + 1900,
+        _ => year,
+    };
+    if year < 1601 || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if civil_from_days(days) != (year, month, day) {
+        return None;
+    }
+    Some((days * 86_400 + hour * 3600 + minute * 60 + second) * 1000)
+}
+
+/// `hh:mm:ss` at the start of a date token, each field one or two digits (RFC 6265 §5.1.1
+/// `hms-time`).
+fn hms(token: &str) -> Option<(i64, i64, i64)> {
+    let (hour, rest) = leading_number(token, 1, 2)?;
+    let (minute, rest) = leading_number(rest.strip_prefix(':')?, 1, 2)?;
+    let (second, _) = leading_number(rest.strip_prefix(':')?, 1, 2)?;
+    Some((hour, minute, second))
+}
+
+/// The `min..=max` ASCII digits `s` starts with (not followed by another digit), as a number,
+/// and what follows them.
+fn leading_number(s: &str, min: usize, max: usize) -> Option<(i64, &str)> {
+    let n = s.bytes().take_while(u8::is_ascii_digit).count();
+    if n < min || n > max {
+        return None;
+    }
+    let (digits, rest) = s.split_at_checked(n)?;
+    let value = digits.bytes().fold(0, |v, b| v * 10 + i64::from(b - b'0'));
+    Some((value, rest))
+}
+
+/// RFC 6265 §5.1.3: `domain` (lowercase) is the URL's host, or a parent domain of a host
+/// name (on a label boundary: `example.com` matches `a.example.com`, not `badexample.com`).
+/// An IP address only matches itself.
+fn domain_matches(url: &Url, domain: &str) -> bool {
+    match url.host() {
+        Some(Host::Domain(host)) => {
+            host == domain
+                || host
+                    .strip_suffix(domain)
+                    .is_some_and(|sub| sub.ends_with('.'))
+        }
+        Some(_) => url.host_str() == Some(domain),
+        None => false,
+    }
+}
+
+/// RFC 6265 §5.1.4: the default path of a cookie set by `url`, the directory of its path
+/// (`/` for `/` or `/name`).
+fn default_path(url: &Url) -> &str {
+    let path = url.path();
+    match path.rfind('/') {
+        Some(i) if i > 0 && path.starts_with('/') => path.get(..i).unwrap_or("/"),
+        _ => "/",
+    }
+}
+
+/// RFC 6265 §5.1.4: `request` path-matches `cookie`: equal, or `cookie` is a directory of it
+/// (`/foo` matches `/foo/bar`, not `/foobar`).
+fn path_matches(request: &str, cookie: &str) -> bool {
+    request
+        .strip_prefix(cookie)
+        .is_some_and(|rest| rest.is_empty() || cookie.ends_with('/') || rest.starts_with('/'))
 }
 
 /// The request URL and `Set-Cookie` line that recreate an exported cookie: an https URL of its
@@ -460,14 +707,10 @@ fn restore_line(c: &ExportedCookie) -> std::result::Result<(Url, String), &'stat
 /// `at` (milliseconds since the Unix epoch, clamped to years 1970–9999) as an IMF-fixdate,
 /// the `Expires` format (RFC 9110 §5.6.7), to the second.
 fn http_date(at: i64) -> String {
-    const MAX: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
-    let secs = at.div_euclid(1000).clamp(0, MAX);
+    let secs = at.div_euclid(1000).clamp(0, MAX_EXPIRY_MS / 1000);
     let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = crate::core::time::civil_from_days(days);
+    let (year, month, day) = civil_from_days(days);
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let weekday = WEEKDAYS
         .get(usize::try_from(days % 7).unwrap_or(0))
         .copied()
@@ -489,18 +732,6 @@ fn http_date(at: i64) -> String {
 fn has_forbidden_control(s: &str) -> bool {
     s.bytes()
         .any(|b| matches!(b, 0x00..=0x08 | 0x0A..=0x1F | 0x7F))
-}
-
-/// Where the store keeps a cookie: (domain, path, name).
-fn key_of(c: &StoredCookie<'_>) -> CookieKey {
-    (
-        c.domain
-            .as_cow()
-            .map(|d| d.into_owned())
-            .unwrap_or_default(),
-        String::from(&c.path),
-        c.name().to_owned(),
-    )
 }
 
 /// The name part of a cookie line, for messages (never the value).
@@ -1038,5 +1269,262 @@ mod tests {
             jar.header_for(&url).as_deref().map(|h| h.contains("ok=1")),
             Some(true)
         );
+    }
+
+    /// A fixed clock for the tests below: 2023-11-14T22:13:20Z.
+    const NOW: i64 = 1_700_000_000_000;
+
+    #[test]
+    fn cookie_dates() {
+        const RFC_1123: i64 = 784_111_777_000;
+        for (date, ms) in [
+            ("Wed, 21 Oct 2015 07:28:00 GMT", 1_445_412_480_000),
+            ("Sun, 06 Nov 1994 08:49:37 GMT", RFC_1123),
+            ("Sunday, 06-Nov-94 08:49:37 GMT", RFC_1123),
+            ("Sun Nov  6 08:49:37 1994", RFC_1123),
+            ("Sun, 06-Nov-1994 08:49:37 GMT", RFC_1123),
+            ("6 november 1994 8:49:37", RFC_1123),
+            ("08:49:37 1994 Nov 06", RFC_1123),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", 0),
+            ("01 Jan 70 00:00:00", 0),
+            ("01 Jan 99 00:00:00", 915_148_800_000),
+            ("01 Jan 00 00:00:00", 946_684_800_000),
+            ("01 Jan 69 00:00:00", 3_124_224_000_000),
+            ("Tue, 29 Feb 2000 00:00:00 GMT", 951_782_400_000),
+            ("01 Jan 1601 00:00:00", -11_644_473_600_000),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", MAX_EXPIRY_MS),
+        ] {
+            assert_eq!(parse_cookie_date(date), Some(ms), "{date}");
+        }
+        for invalid in [
+            "",
+            "not a date",
+            "Wed, 21 Oct 2015",
+            "21 Oct 07:28:00",
+            "Wed, 21 Foo 2015 07:28:00 GMT",
+            "Wed, 32 Oct 2015 07:28:00 GMT",
+            "Wed, 00 Oct 2015 07:28:00 GMT",
+            "Mon, 30 Feb 2015 07:28:00 GMT",
+            "Thu, 29 Feb 1900 00:00:00 GMT",
+            "01 Jan 1600 00:00:00",
+            "01 Jan 2015 24:00:00",
+            "01 Jan 2015 00:60:00",
+            "01 Jan 2015 00:00:60",
+            "01 Jan 2015 000:00:00",
+            "01 Jan 20155 00:00:00",
+            "001 Jan 2015 00:00:00",
+        ] {
+            assert_eq!(parse_cookie_date(invalid), None, "{invalid}");
+        }
+        // every date written for an export reads back
+        for at in [0, NOW, RFC_1123, MAX_EXPIRY_MS] {
+            assert_eq!(parse_cookie_date(&http_date(at)), Some(at));
+        }
+    }
+
+    #[test]
+    fn max_age_wins_over_expires() {
+        let mut jar = CookieJar::new();
+        let u = url("http://h/");
+        let r = jar.store_at(
+            &u,
+            &lines(&[
+                "a=1; Path=/; Max-Age=60; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+                "b=2; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=60",
+                "c=3; Path=/; Max-Age=0; Expires=Fri, 01 Jan 2100 00:00:00 GMT",
+                "d=4; Path=/; Max-Age=-5",
+                "e=5; Path=/; Max-Age=soon; Expires=Fri, 01 Jan 2100 00:00:00 GMT",
+                "f=6; Path=/; Expires=soon; Max-Age=1",
+                "g=7; Path=/; Max-Age=99999999999999999999999",
+            ]),
+            NOW,
+        );
+        assert!(r.is_empty(), "{r:?}");
+        let expires: Vec<(String, Option<i64>)> = jar
+            .cookies
+            .iter()
+            .map(|c| (c.name.clone(), c.expires))
+            .collect();
+        assert_eq!(
+            expires,
+            [
+                ("a".into(), Some(NOW + 60_000)),
+                ("b".into(), Some(NOW + 60_000)),
+                ("e".into(), Some(4_102_444_800_000)),
+                ("f".into(), Some(NOW + 1000)),
+                ("g".into(), Some(MAX_EXPIRY_MS)),
+            ]
+        );
+        assert_eq!(
+            jar.header_at(&u, NOW + 999).as_deref(),
+            Some("a=1; b=2; e=5; f=6; g=7")
+        );
+        assert_eq!(jar.header_at(&u, NOW + 60_000).as_deref(), Some("e=5; g=7"));
+        // a later store drops what has expired by then
+        jar.store_at(&u, &[], NOW + 60_000);
+        assert_eq!(jar.cookies.len(), 2);
+    }
+
+    #[test]
+    fn domains_match_on_label_boundaries() {
+        let mut jar = CookieJar::new();
+        let r = jar.store_at(
+            &url("http://a.example.com/"),
+            &lines(&["wide=1; Path=/; Domain=.EXAMPLE.com", "host=2; Path=/"]),
+            NOW,
+        );
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(
+            (jar.cookies[0].domain.as_str(), jar.cookies[0].host_only),
+            ("example.com", false)
+        );
+        let names = |u: &str| jar.matching(&url(u), NOW).len();
+        assert_eq!(names("http://example.com/"), 1);
+        assert_eq!(names("http://b.a.example.com/"), 1);
+        assert_eq!(names("http://a.example.com/"), 2);
+        assert_eq!(names("http://badexample.com/"), 0);
+        assert_eq!(names("http://example.com.evil/"), 0);
+        assert!(domain_matches(&url("http://example.com/"), "example.com"));
+        assert!(!domain_matches(
+            &url("http://badexample.com/"),
+            "example.com"
+        ));
+        assert!(!domain_matches(
+            &url("http://example.com/"),
+            "a.example.com"
+        ));
+        // a Domain is checked against the host that sent it
+        let r = jar.store_at(
+            &url("http://badexample.com/"),
+            &lines(&["x=1; Domain=example.com"]),
+            NOW,
+        );
+        assert_eq!(
+            r[0].rejection,
+            CookieRejection::DomainMismatch {
+                domain: "example.com".into()
+            }
+        );
+        // an IP address only accepts itself as Domain, and `Domain=.` means host-only
+        let ip = url("http://10.0.0.1/");
+        let r = jar.store_at(
+            &ip,
+            &lines(&["i=1; Domain=10.0.0.1", "j=2; Domain=0.0.1", "k=3; Domain=."]),
+            NOW,
+        );
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].name, "j");
+        assert_eq!(jar.header_at(&ip, NOW).as_deref(), Some("i=1; k=3"));
+        assert!(jar.cookies.iter().any(|c| c.name == "k" && c.host_only));
+    }
+
+    #[test]
+    fn default_paths_and_path_matching() {
+        for (request, path) in [
+            ("http://h", "/"),
+            ("http://h/", "/"),
+            ("http://h/foo", "/"),
+            ("http://h/foo/", "/foo"),
+            ("http://h/foo/bar?x=/y", "/foo"),
+            ("http://h/foo/bar/baz", "/foo/bar"),
+            ("http://h//foo", "/"),
+            ("http://h/foo//", "/foo/"),
+        ] {
+            assert_eq!(default_path(&url(request)), path, "{request}");
+        }
+        assert!(path_matches("/foo", "/foo"));
+        assert!(path_matches("/foo/bar", "/foo"));
+        assert!(path_matches("/foo/bar", "/foo/"));
+        assert!(path_matches("/foo/bar", "/"));
+        assert!(!path_matches("/foobar", "/foo"));
+        assert!(!path_matches("/fo", "/foo"));
+        assert!(!path_matches("/", "/foo"));
+        // a Path that does not start with `/` is the default path
+        let mut jar = CookieJar::new();
+        jar.store_at(
+            &url("http://h/a/b"),
+            &lines(&["p=1; Path=x", "q=2; Path=", "r=3; Path=/a; Path=y"]),
+            NOW,
+        );
+        assert!(jar.cookies.iter().all(|c| c.path == "/a"));
+    }
+
+    #[test]
+    fn header_order_is_longer_paths_then_older_cookies() {
+        let mut jar = CookieJar::new();
+        let u = url("http://h/");
+        jar.store_at(
+            &u,
+            &lines(&[
+                "a=1; Path=/",
+                "b=2; Path=/x/y",
+                "c=3; Path=/x",
+                "d=4; Path=/",
+                "e=5; Path=/x/",
+                "f=6; Path=/z",
+            ]),
+            NOW,
+        );
+        assert_eq!(
+            jar.header_at(&url("http://h/x/y/z"), NOW).as_deref(),
+            Some("b=2; e=5; c=3; a=1; d=4")
+        );
+        assert_eq!(
+            jar.header_at(&url("http://h/x"), NOW).as_deref(),
+            Some("c=3; a=1; d=4")
+        );
+        assert_eq!(jar.header_at(&url("http://other/"), NOW), None);
+    }
+
+    #[test]
+    fn replacing_keeps_the_creation_time() {
+        let mut jar = CookieJar::new();
+        let u = url("http://h/");
+        jar.store_at(&u, &lines(&["a=1; Path=/", "b=2; Path=/"]), NOW);
+        jar.store_at(&url("https://h/"), &lines(&["a=3; Path=/; Secure"]), NOW);
+        assert_eq!(jar.header_at(&u, NOW).as_deref(), Some("b=2"));
+        assert_eq!(
+            jar.header_at(&url("https://h/"), NOW).as_deref(),
+            Some("a=3; b=2")
+        );
+        jar.store_at(&u, &lines(&["a=3; Path=/; HttpOnly"]), NOW);
+        assert_eq!(jar.header_at(&u, NOW).as_deref(), Some("a=3; b=2"));
+        assert!(jar.cookies[0].http_only);
+        // a cookie deleted and set again is a new one
+        jar.store_at(&u, &lines(&["a=; Path=/; Max-Age=0", "a=4; Path=/"]), NOW);
+        assert_eq!(jar.header_at(&u, NOW).as_deref(), Some("b=2; a=4"));
+        // the same name on another path, or for another domain, is another cookie
+        jar.store_at(&u, &lines(&["a=5; Path=/x", "a=6; Domain=h; Path=/"]), NOW);
+        assert_eq!(
+            jar.header_at(&url("http://h/x"), NOW).as_deref(),
+            Some("a=5; b=2; a=6")
+        );
+    }
+
+    #[test]
+    fn attributes_are_case_insensitive_and_unknown_ones_ignored() {
+        let mut jar = CookieJar::new();
+        let r = jar.store_at(
+            &url("https://h/a/b"),
+            &lines(&[
+                " s = \"quoted v\" ; PATH=/ ; secure ; HTTPONLY ; SameSite=Lax; Partitioned; x",
+                "=v",
+                "novalue",
+            ]),
+            NOW,
+        );
+        assert_eq!(
+            r.iter().map(|r| &r.rejection).collect::<Vec<_>>(),
+            [&CookieRejection::Malformed, &CookieRejection::Malformed]
+        );
+        let c = &jar.cookies[0];
+        assert_eq!(
+            (c.name.as_str(), c.value.expose(), c.path.as_str()),
+            ("s", "\"quoted v\"", "/")
+        );
+        assert!(c.secure && c.http_only && c.host_only && c.expires.is_none());
+        // Secure cookies go to secure origins only
+        assert!(jar.header_at(&url("http://h/"), NOW).is_none());
+        assert!(jar.header_at(&url("https://h/"), NOW).is_some());
     }
 }

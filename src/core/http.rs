@@ -131,6 +131,12 @@ pub struct HttpRequest {
     pub body: Option<Vec<u8>>,
 }
 
+/// Compact JSON text, the one serializer the module compiles (`Value`'s `Display` would be a
+/// second copy). A `Value` always serializes: its keys are strings.
+pub fn json_text(value: &serde_json::Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 impl HttpRequest {
     pub fn get(url: Url) -> Self {
         HttpRequest {
@@ -162,7 +168,7 @@ impl HttpRequest {
         headers.set("accept", "application/json");
         let body = body.map(|value| {
             headers.set("content-type", "application/json");
-            value.to_string().into_bytes()
+            json_text(value).into_bytes()
         });
         HttpRequest {
             method,

@@ -81,7 +81,8 @@ async fn package_bytes(v: &JsValue, name: &str) -> CallResult<Vec<u8>> {
         if size > kfp::package::MAX_PACKAGE_BYTES as f64 {
             return Err(Error::InvalidPipeline {
                 reason: format!(
-                    "it is {size} bytes; the limit is {}",
+                    "it is {} bytes; the limit is {}",
+                    size as u64,
                     kfp::package::MAX_PACKAGE_BYTES
                 ),
             }
@@ -1050,10 +1051,8 @@ fn query_pairs(query: Option<JsValue>) -> Result<Vec<(String, String)>, Error> {
             }
             let text = if let Some(s) = v.as_string() {
                 s
-            } else if let Some(n) = v.as_f64() {
-                n.to_string()
-            } else if let Some(b) = v.as_bool() {
-                b.to_string()
+            } else if v.as_f64().is_some() || v.as_bool().is_some() {
+                crate::wasm::options::js_string(&v)
             } else {
                 return Err(Error::InvalidArgType {
                     name: format!("options.query.{key}"),

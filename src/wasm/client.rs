@@ -75,15 +75,24 @@ pub(crate) fn to_js(value: &serde_json::Value) -> CallResult<JsValue> {
             what: "the answer could not be converted to a JS value".into(),
         })
     };
-    let text = serde_json::to_string(value).map_err(|_| unconvertible())?;
+    let text = crate::core::http::json_text(value);
     js_sys::JSON::parse(&text).map_err(|_| unconvertible())
+}
+
+/// A call's future, boxed: every promise goes through one `future_to_promise` instance (one
+/// per future type would stamp out its glue for each method: 34 kB of the module).
+pub(crate) type Pending =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
+
+fn settle(future: Pending) -> Promise {
+    future_to_promise(future)
 }
 
 fn promise<F>(future: F) -> Promise
 where
     F: std::future::Future<Output = CallResult<JsValue>> + 'static,
 {
-    future_to_promise(async move { future.await.map_err(Fail::into_js) })
+    settle(Box::pin(async move { future.await.map_err(Fail::into_js) }))
 }
 
 /// A call's promise, with every error scrubbed of the client's secrets on its way out: servers
@@ -93,7 +102,9 @@ where
     F: std::future::Future<Output = CallResult<JsValue>> + 'static,
 {
     let inner = Rc::clone(inner);
-    future_to_promise(async move { future.await.map_err(|fail| inner.scrub(fail).into_js()) })
+    settle(Box::pin(async move {
+        future.await.map_err(|fail| inner.scrub(fail).into_js())
+    }))
 }
 
 /// Validates the options, builds the client and logs in when the auth type needs it.
@@ -375,7 +386,7 @@ impl Inner {
                     let me = Rc::clone(self);
                     // Taken now, so that no call of the page slips out before the login starts.
                     let turn = self.turn();
-                    let p = future_to_promise(async move {
+                    let p = settle(Box::pin(async move {
                         let result = match &turn {
                             Some(t) => t.wait(None, &redact_url(me.options.api.url())).await,
                             None => Ok(()),
@@ -390,7 +401,7 @@ impl Inner {
                         result
                             .map(|()| JsValue::UNDEFINED)
                             .map_err(|fail| me.scrub(fail).into_js())
-                    });
+                    }));
                     *slot = Some(p.clone());
                     p
                 }

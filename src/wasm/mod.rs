@@ -13,3 +13,10 @@ mod options;
 pub use client::{create_kfp_client, KfpClient, KfpClientManager};
 pub use error::kfp_error_class;
 pub use host::install_host;
+
+/// Runs once, when the module is instantiated: gives the core its clock (`Date.now`), which
+/// the cookie jar reads for expiry; `std::time::SystemTime::now` panics on wasm.
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+fn start() {
+    crate::core::time::set_clock(|| js_sys::Date::now() as i64);
+}

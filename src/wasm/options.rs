@@ -110,7 +110,7 @@ fn parse_session(value: &JsValue, api: &crate::core::kfp::ApiBase) -> Result<Coo
         });
     }
     let mut jar = CookieJar::new();
-    jar.import(&cookies, js_sys::Date::now() as i64)
+    jar.import(&cookies, crate::core::time::now_ms())
         .map_err(|e| match e {
             Error::InvalidArgValue { name, reason } => Error::InvalidArgValue {
                 name: format!("session.{name}"),
@@ -143,21 +143,25 @@ fn describe(v: &JsValue, secret: bool) -> String {
                 if s.chars().count() > 28 { "..." } else { "" }
             )
         }
-        "number" | "boolean" => format!("type {kind} ({})", as_display(v)),
+        "number" | "boolean" => format!("type {kind} ({})", js_string(v)),
         "function" => "function".into(),
         _ if is_array(v) => "an instance of Array".into(),
         _ => "an instance of Object".into(),
     }
 }
 
-fn as_display(v: &JsValue) -> String {
-    if let Some(n) = v.as_f64() {
-        return n.to_string();
+/// `String(v)`: JS's own text of a number or boolean (`1e+21`, `NaN`), with no float
+/// formatting compiled into the module.
+pub fn js_string(v: &JsValue) -> String {
+    match v.as_bool() {
+        Some(b) => if b { "true" } else { "false" }.into(),
+        None => v
+            .unchecked_ref::<js_sys::Number>()
+            .to_string_with_radix(10)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default(),
     }
-    if let Some(b) = v.as_bool() {
-        return b.to_string();
-    }
-    String::new()
 }
 
 fn type_error(name: &str, expected: &str, v: &JsValue, secret: bool) -> Error {

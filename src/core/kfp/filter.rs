@@ -48,7 +48,7 @@ pub fn normalize(filter: &Value, version: ApiVersion) -> Result<Option<Value>, E
     let mut object = match filter {
         Value::Null => return Ok(None),
         Value::String(text) if text.trim().is_empty() => return Ok(None),
-        Value::String(text) => match serde_json::from_str::<Value>(text) {
+        Value::String(text) => match serde_json::from_slice::<Value>(text.as_bytes()) {
             Ok(Value::Object(map)) => map,
             Ok(other) => {
                 return Err(invalid(format!(
@@ -109,7 +109,8 @@ fn rename_operator(
 /// # Errors
 /// As [`normalize`].
 pub fn query_value(filter: &Value, version: ApiVersion) -> Result<Option<String>, Error> {
-    Ok(normalize(filter, version)?.map(|object| encode_uri_component(&object.to_string())))
+    Ok(normalize(filter, version)?
+        .map(|object| encode_uri_component(&crate::core::http::json_text(&object))))
 }
 
 #[cfg(test)]

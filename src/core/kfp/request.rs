@@ -322,7 +322,10 @@ impl ApiCall {
                     v1::filter(resource, &mut object);
                 }
                 // Encoded once here and again by `with_query` (REPORT §4).
-                push("filter", &encode_uri_component(&object.to_string()));
+                push(
+                    "filter",
+                    &encode_uri_component(&crate::core::http::json_text(&object)),
+                );
             }
         }
         Ok(())

@@ -304,7 +304,10 @@ pub fn request_body(resource: Resource, body: &Value) -> Value {
                 }
                 other => other.clone(),
             };
-            spec.insert("pipeline_manifest".into(), Value::String(ir.to_string()));
+            spec.insert(
+                "pipeline_manifest".into(),
+                Value::String(crate::core::http::json_text(&ir)),
+            );
         }
         if let Some(config) = b.remove("runtime_config") {
             spec.insert("runtime_config".into(), config);
