@@ -34,7 +34,6 @@
 //! Expiry is judged by [`crate::core::time::now_ms`]. `Debug` prints cookie names only, never
 //! values.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use url::{Host, Url};
@@ -170,16 +169,31 @@ impl CookieJar {
         if self.cookies.len() <= MAX_COOKIES_PER_DOMAIN {
             return;
         }
-        let mut per_domain: HashMap<&str, usize> = HashMap::new();
+        // (domain, cookies) sorted by domain, for binary search.
+        let mut per_domain: Vec<(&str, usize)> = Vec::new();
         for c in &self.cookies {
-            *per_domain.entry(&c.domain).or_default() += 1;
+            match per_domain.binary_search_by(|(d, _)| (*d).cmp(c.domain.as_str())) {
+                Ok(i) => {
+                    if let Some((_, n)) = per_domain.get_mut(i) {
+                        *n += 1;
+                    }
+                }
+                Err(i) => per_domain.insert(i, (&c.domain, 1)),
+            }
         }
         let mut total = self.cookies.len();
         let keep: Vec<bool> = self
             .cookies
             .iter()
             .map(|c| {
-                let count = per_domain.entry(&c.domain).or_default();
+                let slot = per_domain
+                    .binary_search_by(|(d, _)| (*d).cmp(c.domain.as_str()))
+                    .ok()
+                    .and_then(|i| per_domain.get_mut(i));
+                // Every cookie's domain was counted above.
+                let Some((_, count)) = slot else {
+                    return true;
+                };
                 let evict = !c.pinned && (*count > MAX_COOKIES_PER_DOMAIN || total > MAX_COOKIES);
                 if evict {
                     *count = count.saturating_sub(1);

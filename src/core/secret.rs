@@ -10,7 +10,6 @@
 //! string escapes (RFC 8259 §7, as Go, Python and JavaScript write them); and HTML character
 //! references (as Go's `html/template` and Python's `html.escape` write them).
 
-use std::collections::HashSet;
 use std::fmt;
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -70,7 +69,8 @@ const MIN_BASE64_RUN: usize = 6;
 /// `Debug` prints the number of secrets only.
 #[derive(Clone, Default)]
 pub struct SecretSet {
-    secrets: HashSet<String>,
+    /// Sorted, each once.
+    secrets: Vec<String>,
     /// Every form of every secret.
     patterns: Patterns,
     /// Words left readable (see [`SecretSet::keep`]), and their forms.
@@ -86,13 +86,16 @@ impl SecretSet {
     /// Adds a secret. One shorter than [`MIN_SECRET_BYTES`], or already in the set, changes
     /// nothing.
     pub fn add(&mut self, secret: &str) {
-        if secret.len() < MIN_SECRET_BYTES || self.secrets.contains(secret) {
+        if secret.len() < MIN_SECRET_BYTES {
             return;
         }
+        let Err(at) = self.secrets.binary_search_by(|s| s.as_str().cmp(secret)) else {
+            return;
+        };
         for form in forms_of(secret) {
             self.patterns.insert(form);
         }
-        self.secrets.insert(secret.to_owned());
+        self.secrets.insert(at, secret.to_owned());
         if self.kept.iter().any(|w| w == secret) {
             self.index_kept();
         }
@@ -115,7 +118,7 @@ impl SecretSet {
         for word in self
             .kept
             .iter()
-            .filter(|w| !self.secrets.contains(w.as_str()))
+            .filter(|w| self.secrets.binary_search(w).is_err())
         {
             for form in text_forms(word) {
                 self.kept_patterns.insert(form);
@@ -426,12 +429,13 @@ impl Cover {
     }
 }
 
-/// Every form of `secret`: [`text_forms`] and the base64 ones.
-fn forms_of(secret: &str) -> HashSet<String> {
+/// Every form of `secret`: [`text_forms`] and the base64 ones (some may repeat; the
+/// patterns keep each once).
+fn forms_of(secret: &str) -> Vec<String> {
     let mut forms = text_forms(secret);
     let bytes = secret.as_bytes();
     for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
-        forms.insert(engine.encode(bytes));
+        forms.push(engine.encode(bytes));
     }
     for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
         forms.extend(base64_inner_runs(bytes, engine));
@@ -440,21 +444,20 @@ fn forms_of(secret: &str) -> HashSet<String> {
 }
 
 /// The forms of `text` as given, URL-encoded, JSON-escaped and HTML-escaped.
-fn text_forms(text: &str) -> HashSet<String> {
-    let mut forms = HashSet::new();
-    forms.insert(text.to_owned());
+fn text_forms(text: &str) -> Vec<String> {
+    let mut forms = vec![text.to_owned()];
     for unreserved in [FORM_UNRESERVED, COMPONENT_UNRESERVED, RFC3986_UNRESERVED] {
         for space_plus in [true, false] {
             for upper in [true, false] {
-                forms.insert(percent_encode(text, unreserved, space_plus, upper));
+                forms.push(percent_encode(text, unreserved, space_plus, upper));
             }
         }
     }
     for style in JSON_STYLES {
-        forms.insert(json_escape(text, style));
+        forms.push(json_escape(text, style));
     }
     for style in HTML_STYLES {
-        forms.insert(html_escape(text, style));
+        forms.push(html_escape(text, style));
     }
     forms
 }

@@ -30,8 +30,6 @@
 
 pub mod pages;
 
-use std::collections::HashSet;
-
 use url::Url;
 
 use crate::core::client::RetryPolicy;
@@ -712,7 +710,7 @@ impl LoginFlow {
     /// True when a cookie that is sent to `apiUrl` was not in the jar (with that value) when the
     /// password was accepted.
     fn fresh_cookie_for_api_url(&self, before: &[ExportedCookie]) -> bool {
-        let old: HashSet<(&str, &str)> = before
+        let old: Vec<(&str, &str)> = before
             .iter()
             .map(|c| (c.name.as_str(), c.value.expose()))
             .collect();

@@ -12,8 +12,6 @@
 //! match for its end; a tag's attributes are read by a pass over that tag alone. No reader
 //! uses a regular expression. The tests feed each reader pages built to hit its worst case.
 
-use std::collections::HashSet;
-
 /// Dex's password form (`password.html`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordForm {
@@ -542,7 +540,6 @@ pub const MAX_CONNECTORS: usize = 64;
 /// Connector links of Dex's selection page: `<a href="…/auth/<id>?…">`, at most
 /// [`MAX_CONNECTORS`], each id once.
 pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
-    let mut seen: HashSet<String> = HashSet::new();
     let mut out: Vec<ConnectorLink> = Vec::new();
     for tag in tags(html).filter(|t| t.opens("a")) {
         let Some(href) = tag.attr("href") else {
@@ -553,7 +550,7 @@ pub fn connector_links(html: &str) -> Vec<ConnectorLink> {
         let (Some(id), Some(parent)) = (segments.next(), segments.next()) else {
             continue;
         };
-        if parent == "auth" && !id.is_empty() && seen.insert(id.to_owned()) {
+        if parent == "auth" && !id.is_empty() && !out.iter().any(|c| c.id == id) {
             out.push(ConnectorLink {
                 id: id.to_owned(),
                 href,
