@@ -96,7 +96,7 @@ pub fn check_retry(
             Some(n) if n.is_finite() && n >= 0.0 && n <= max && n.fract() == 0.0 => Ok(n as u32),
             Some(_) => Err(invalid(
                 name,
-                format!("it must be a whole number from 0 to {max}"),
+                format!("it must be a whole number from 0 to {}", max as u64),
             )),
         }
     };

@@ -15,10 +15,38 @@ export function parseJsonBytes(bytes) {
   const text = decoder.decode(bytes);
   return text.trim() === "" ? {} : JSON.parse(text);
 }
+// Plain data only: a function, symbol, bigint, non-finite number, or an object that is not a
+// plain object or array (Map, Set, class instances; a Date is its toJSON() text by then) is
+// refused rather than dropped or changed; so are cycles, and a getter or Proxy that throws.
+function plain(key, x) {
+  const t = typeof x;
+  if (t === "function" || t === "symbol" || t === "bigint" || (t === "number" && !Number.isFinite(x))) throw 0;
+  if (t === "object" && x !== null && !Array.isArray(x)) {
+    const proto = Object.getPrototypeOf(x);
+    if (proto !== Object.prototype && proto !== null) throw 0;
+  }
+  return x;
+}
+export function jsonText(v) {
+  try {
+    const text = JSON.stringify(v, plain);
+    return typeof text === "string" ? text : null;
+  } catch {
+    return null;
+  }
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = parseJsonBytes, catch)]
     fn parse_json_bytes(bytes: &Uint8Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = jsonText)]
+    fn json_text(v: &JsValue) -> Option<String>;
+}
+
+/// A JS value's JSON text when it is plain data (objects, arrays, strings, finite numbers,
+/// booleans, null; a `Date` as its ISO text), else `None`.
+pub fn text_of(v: &JsValue) -> Option<String> {
+    json_text(v)
 }
 
 /// The body as JSON: `{}` for an empty body, `Err` for invalid JSON.

@@ -208,6 +208,18 @@ test("single-object calls refuse arrays, null and strings; lists refuse a non-ar
   }
 });
 
+function cyclic() {
+  const o = { predicates: [] };
+  o.self = o;
+  return o;
+}
+
+function nested(depth) {
+  let o = {};
+  for (let i = 0; i < depth; i++) o = { o };
+  return o;
+}
+
 test("bad arguments reject with TypeErrors that name them", async () => {
   await withSandbox({ profile: "no-auth" }, async (sb) => {
     const kfp = await createKfpClient({ apiUrl: sb.apiUrl });
@@ -222,6 +234,13 @@ test("bad arguments reject with TypeErrors that name them", async () => {
       [() => kfp.waitForRunStatus("r", ["DONE"]), "ERR_INVALID_ARG_VALUE", "states"],
       [() => kfp.listRuns({ pageSize: -1 }), "ERR_INVALID_ARG_VALUE", "pageSize"],
       [() => kfp.uploadPipeline(12), "ERR_INVALID_ARG_TYPE", "pipeline"],
+      // JSON options take plain data only: nothing is dropped or changed on the way.
+      [() => kfp.runPipeline("e", "r", { pipelineId: "p", params: { f: () => 1 } }), "ERR_INVALID_ARG_VALUE", "params"],
+      [() => kfp.runPipeline("e", "r", { pipelineId: "p", params: { m: new Map([["a", 1]]) } }), "ERR_INVALID_ARG_VALUE", "params"],
+      [() => kfp.runPipeline("e", "r", { pipelineId: "p", params: { n: NaN } }), "ERR_INVALID_ARG_VALUE", "params"],
+      [() => kfp.runPipeline("e", "r", { pipelineId: "p", params: { big: 1n } }), "ERR_INVALID_ARG_VALUE", "params"],
+      [() => kfp.listRuns({ filter: cyclic() }), "ERR_INVALID_ARG_VALUE", "filter"],
+      [() => kfp.request("POST", "/apis/v2beta1/runs", { body: { deep: nested(200) } }), "ERR_INVALID_ARG_VALUE", "body"],
     ];
     for (const [call, code, name] of cases) {
       const err = await rejection(call());

@@ -167,7 +167,10 @@ pub fn recurring_run(spec: &RunSpec, schedule: &Schedule) -> Result<Value, Error
                     "it must be a whole number of seconds, 1 or more",
                 ));
             }
-            trigger_times.insert("interval_second".into(), json!(format!("{seconds:.0}")));
+            trigger_times.insert(
+                "interval_second".into(),
+                json!((seconds as u64).to_string()),
+            );
             json!({"periodic_schedule": trigger_times})
         }
         (None, Some(cron)) => {
@@ -197,7 +200,10 @@ pub fn recurring_run(spec: &RunSpec, schedule: &Schedule) -> Result<Value, Error
             "it must be a whole number from 1 to 10",
         ));
     }
-    body.insert("max_concurrency".into(), json!(format!("{concurrency:.0}")));
+    body.insert(
+        "max_concurrency".into(),
+        json!((concurrency as u64).to_string()),
+    );
     body.insert(
         "mode".into(),
         json!(if schedule.enabled {
