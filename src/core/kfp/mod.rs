@@ -11,6 +11,7 @@
 //!   and [`ListParams`].
 //! - [`bodies`]: request bodies (experiments, runs, recurring runs) and run states.
 //! - [`package`]: pipeline packages (multi-document YAML) for runs and uploads.
+//! - [`yaml`]: the YAML reader of packages.
 //! - [`v1`]: v1beta1 ⇄ v2beta1 conversion of bodies, filters and answers.
 //! - [`filter`]: the `filter` query parameter (the `op`/`operation` rename and the double
 //!   encoding the server expects).
@@ -28,6 +29,7 @@ pub mod filter;
 pub mod package;
 pub mod request;
 pub mod v1;
+pub mod yaml;
 
 use url::Url;
 

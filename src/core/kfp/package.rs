@@ -6,23 +6,21 @@
 //! platform spec, as `{"pipeline_spec": ..., "platform_spec": ...}`. Uploads send the bytes
 //! unchanged, under a file name whose extension tells the server how to read them.
 //!
-//! YAML is read with `yaml-rust2`'s event parser into `serde_json` values, with bounds on depth,
-//! size and alias expansion so that a hostile package cannot exhaust memory or the stack.
+//! YAML is read by [`super::yaml`] into `serde_json` values, with bounds on depth, size and
+//! alias expansion so that a hostile package cannot exhaust memory or the stack.
 
-use serde_json::{Map, Number, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use serde_json::{Map, Value};
 
 use crate::core::error::Error;
 
 /// The largest package read (the server's own upload limit is 32 MiB).
 pub const MAX_PACKAGE_BYTES: usize = 32 * 1024 * 1024;
 /// The deepest nesting accepted.
-const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 /// The most YAML nodes built, aliases expanded.
-const MAX_NODES: usize = 2_000_000;
+pub(crate) const MAX_NODES: usize = 2_000_000;
 /// The most documents read.
-const MAX_DOCUMENTS: usize = 64;
+pub(crate) const MAX_DOCUMENTS: usize = 64;
 
 /// A pipeline package, read.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,194 +186,7 @@ fn merge_platform(into: &mut Map<String, Value>, doc: Value) {
 /// [`Error::InvalidPipeline`] for a syntax error (with its line), too deep nesting, too many
 /// nodes, or a mapping key that is not a scalar.
 pub fn yaml_documents(text: &str) -> Result<Vec<Value>, Error> {
-    let mut builder = Builder::default();
-    let mut parser = Parser::new_from_str(text);
-    parser
-        .load(&mut builder, true)
-        .map_err(|e| invalid(format!("it is not valid YAML: {e}")))?;
-    match builder.error {
-        Some(reason) => Err(invalid(reason)),
-        None => Ok(builder.documents),
-    }
-}
-
-enum Frame {
-    Seq(Vec<Value>, usize),
-    Map(Map<String, Value>, Option<String>, usize),
-}
-
-#[derive(Default)]
-struct Builder {
-    stack: Vec<Frame>,
-    documents: Vec<Value>,
-    anchors: Vec<(usize, Value)>,
-    nodes: usize,
-    error: Option<String>,
-}
-
-impl Builder {
-    fn fail(&mut self, reason: &str) {
-        if self.error.is_none() {
-            self.error = Some(reason.to_owned());
-        }
-        self.stack.clear();
-    }
-
-    fn count(&mut self, n: usize) -> bool {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
-            self.fail("it has too many YAML nodes (aliases expanded)");
-            return false;
-        }
-        true
-    }
-
-    fn push_value(&mut self, value: Value, anchor: usize) {
-        if anchor > 0 && self.anchors.len() < 10_000 {
-            self.anchors.push((anchor, value.clone()));
-        }
-        match self.stack.last_mut() {
-            None => {
-                if self.documents.len() < MAX_DOCUMENTS {
-                    self.documents.push(value);
-                } else {
-                    self.fail("it has too many YAML documents");
-                }
-            }
-            Some(Frame::Seq(items, _)) => items.push(value),
-            Some(Frame::Map(map, key, _)) => match key.take() {
-                Some(k) => {
-                    map.insert(k, value);
-                }
-                None => match value {
-                    Value::String(s) => *key = Some(s),
-                    Value::Number(n) => *key = Some(n.to_string()),
-                    Value::Bool(b) => *key = Some(b.to_string()),
-                    Value::Null => *key = Some("null".into()),
-                    _ => self.fail("it has a mapping key that is not a scalar"),
-                },
-            },
-        }
-    }
-}
-
-fn node_count(value: &Value) -> usize {
-    // Bounded by MAX_NODES through the builder's own count of what it built.
-    let mut stack = vec![value];
-    let mut n = 0usize;
-    while let Some(v) = stack.pop() {
-        n += 1;
-        match v {
-            Value::Array(a) => stack.extend(a.iter()),
-            Value::Object(m) => stack.extend(m.values()),
-            _ => {}
-        }
-        if n > MAX_NODES {
-            break;
-        }
-    }
-    n
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, _mark: Marker) {
-        if self.error.is_some() {
-            return;
-        }
-        match ev {
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _)
-                if self.stack.len() >= MAX_DEPTH =>
-            {
-                let _ = anchor;
-                self.fail("it nests deeper than 256 levels");
-            }
-            Event::SequenceStart(anchor, _) => {
-                if self.count(1) {
-                    self.stack.push(Frame::Seq(Vec::new(), anchor));
-                }
-            }
-            Event::MappingStart(anchor, _) => {
-                if self.count(1) {
-                    self.stack.push(Frame::Map(Map::new(), None, anchor));
-                }
-            }
-            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq(items, anchor)) => self.push_value(Value::Array(items), anchor),
-                Some(Frame::Map(map, _, anchor)) => self.push_value(Value::Object(map), anchor),
-                None => self.fail("it has an unbalanced collection"),
-            },
-            Event::Scalar(text, style, anchor, tag) => {
-                if self.count(1) {
-                    let quoted = style != TScalarStyle::Plain
-                        || tag.as_ref().is_some_and(|t| t.suffix == "str");
-                    let value = if quoted {
-                        Value::String(text)
-                    } else {
-                        plain_scalar(text)
-                    };
-                    self.push_value(value, anchor);
-                }
-            }
-            Event::Alias(id) => {
-                let found = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == id)
-                    .map(|(_, v)| v.clone());
-                match found {
-                    Some(value) => {
-                        if self.count(node_count(&value)) {
-                            self.push_value(value, 0);
-                        }
-                    }
-                    None => self.fail("it refers to an unknown YAML anchor"),
-                }
-            }
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart
-            | Event::DocumentEnd => {}
-        }
-    }
-}
-
-/// A plain scalar by the YAML 1.2 core schema: null, booleans, integers, floats, else a string.
-fn plain_scalar(text: String) -> Value {
-    match text.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
-    }
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = text.parse::<i64>() {
-            return Value::Number(n.into());
-        }
-    }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(n) = i64::from_str_radix(hex, 16) {
-            return Value::Number(n.into());
-        }
-    }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(n) = i64::from_str_radix(oct, 8) {
-            return Value::Number(n.into());
-        }
-    }
-    let looks_float = digits.bytes().any(|b| b.is_ascii_digit())
-        && digits
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if looks_float {
-        if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Value::Number(n);
-        }
-    }
-    // .inf and .nan have no JSON form; kept as text.
-    Value::String(text)
+    super::yaml::documents(text)
 }
 
 #[cfg(test)]
