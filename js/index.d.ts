@@ -1098,7 +1098,11 @@ export type RunPipelineSource =
 
 /** What every run-creating call accepts besides the pipeline. */
 export interface RunSettings extends CallOptions {
-  /** Pipeline parameter values by name: any JSON values. */
+  /**
+   * Pipeline parameter values by name: plain JSON data (objects, arrays, strings, finite
+   * numbers, booleans, `null`; a `Date` is sent as its ISO text). A function, `Map`, class
+   * instance, `NaN`, `BigInt` or cycle rejects with `ERR_INVALID_ARG_VALUE`.
+   */
   params?: Record<string, unknown> | undefined;
   /** The object-store path for the run's outputs (`runtime_config.pipeline_root`). */
   pipelineRoot?: string | undefined;
@@ -1115,7 +1119,7 @@ export type RunPipelineOptions = RunSettings & RunPipelineSource;
 
 /** The options of {@link KfpClient.createRunFromPipelinePackage}. Every field is optional. */
 export interface CreateRunFromPipelinePackageOptions extends CallOptions {
-  /** Pipeline parameter values by name: any JSON values. */
+  /** Pipeline parameter values by name: plain JSON data, as {@link RunSettings.params}. */
   arguments?: Record<string, unknown> | undefined;
   /** The run name. It defaults to the pipeline name and the current time. */
   runName?: string | undefined;
