@@ -147,13 +147,20 @@ fn node_count(value: &Value) -> (usize, usize) {
     (n, deep)
 }
 
+/// The core schema's null and booleans.
+fn keyword(text: &str) -> Option<Value> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Some(Value::Null),
+        "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+        _ => None,
+    }
+}
+
 /// A plain scalar by the YAML 1.2 core schema: null, booleans, integers, floats, else a string.
 pub fn plain_scalar(text: String) -> Value {
-    match text.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
+    if let Some(v) = keyword(&text) {
+        return v;
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
     let n = match (text.strip_prefix("0x"), text.strip_prefix("0o")) {
@@ -1454,11 +1461,8 @@ mod tests {
 
     /// `plain_scalar` as it was, with `str::parse::<f64>`.
     fn old_plain_scalar(text: String) -> Value {
-        match text.as_str() {
-            "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-            "true" | "True" | "TRUE" => return Value::Bool(true),
-            "false" | "False" | "FALSE" => return Value::Bool(false),
-            _ => {}
+        if let Some(v) = keyword(&text) {
+            return v;
         }
         let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
