@@ -63,8 +63,8 @@ run("binding (wasm, headless Chromium)", "wasm-pack", ["test", "--headless", "--
   count: cargoCount,
   // A headless Chromium whose page never finishes loading ("Timed out receiving message from
   // renderer", before any test ran: 2 runs in 6 here, and up to 2 in 3 in fresh CI clones) is
-  // given up after webdriver.json's
-  // 30 s pageLoad timeout instead of chromedriver's 300 s, and the step runs again.
+  // given up after webdriver.json's 30 s pageLoad timeout instead of chromedriver's 300 s, and
+  // the step runs again.
   retryIf: /Failed to detect test as having been run|Timed out receiving message from renderer/,
 });
 
