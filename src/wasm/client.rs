@@ -22,7 +22,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use crate::core::browser::{self, BrowserLogin, Gateway};
 use crate::core::client::{AuthKind, Call, CallContext, Target, Verdict};
 use crate::core::error::Error;
-use crate::core::http::{redact_url, HttpRequest, Method};
+use crate::core::http::{json_text, redact_url, HttpRequest, Method};
 use crate::core::kfp::endpoint::{Answer, Resource};
 use crate::core::kfp::{self, v1, ApiCall, ApiVersion};
 use crate::core::login::{LoginConfig, LoginFlow, Session, Step};
@@ -75,7 +75,7 @@ pub(crate) fn to_js(value: &serde_json::Value) -> CallResult<JsValue> {
             what: "the answer could not be converted to a JS value".into(),
         })
     };
-    let text = crate::core::http::json_text(value);
+    let text = json_text(value);
     js_sys::JSON::parse(&text).map_err(|_| unconvertible())
 }
 

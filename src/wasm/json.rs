@@ -39,14 +39,10 @@ export function jsonText(v) {
 extern "C" {
     #[wasm_bindgen(js_name = parseJsonBytes, catch)]
     fn parse_json_bytes(bytes: &Uint8Array) -> Result<JsValue, JsValue>;
+    /// A JS value's JSON text when it is plain data (objects, arrays, strings, finite numbers,
+    /// booleans, null; a `Date` as its ISO text), else `None`.
     #[wasm_bindgen(js_name = jsonText)]
-    fn json_text(v: &JsValue) -> Option<String>;
-}
-
-/// A JS value's JSON text when it is plain data (objects, arrays, strings, finite numbers,
-/// booleans, null; a `Date` as its ISO text), else `None`.
-pub fn text_of(v: &JsValue) -> Option<String> {
-    json_text(v)
+    pub fn json_text(v: &JsValue) -> Option<String>;
 }
 
 /// The body as JSON: `{}` for an empty body, `Err` for invalid JSON.

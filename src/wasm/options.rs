@@ -353,10 +353,10 @@ pub fn entries(obj: &JsValue, name: &str) -> Result<js_sys::Array, Error> {
 }
 
 /// A JS value as JSON (plain objects, arrays, strings, numbers, booleans, null), through
-/// `JSON.stringify` and the one JSON parser the module has: `serde-wasm-bindgen` for this one
-/// conversion cost 3.6 kB gzipped, and with it `f64` formatting.
+/// `JSON.stringify` and the one JSON parser the module has (`serde-wasm-bindgen`, for this one
+/// conversion, cost 3.4 kB gzipped).
 pub fn to_json(v: &JsValue, name: &str) -> Result<serde_json::Value, Error> {
-    let text = crate::wasm::json::text_of(v);
+    let text = crate::wasm::json::json_text(v);
     let value = text.and_then(|t| serde_json::from_slice(t.as_bytes()).ok());
     value.ok_or_else(|| Error::InvalidArgValue {
         name: name.into(),

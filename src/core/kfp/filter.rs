@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use super::request::encode_uri_component;
 use super::ApiVersion;
 use crate::core::error::Error;
+use crate::core::http::json_text;
 
 const ARG: &str = "filter";
 
@@ -109,8 +110,7 @@ fn rename_operator(
 /// # Errors
 /// As [`normalize`].
 pub fn query_value(filter: &Value, version: ApiVersion) -> Result<Option<String>, Error> {
-    Ok(normalize(filter, version)?
-        .map(|object| encode_uri_component(&crate::core::http::json_text(&object))))
+    Ok(normalize(filter, version)?.map(|object| encode_uri_component(&json_text(&object))))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use url::Url;
 use super::endpoint::{self, Answer, Body, Endpoint, Scope};
 use super::{filter, v1, ApiBase, ApiVersion};
 use crate::core::error::Error;
+use crate::core::http::json_text;
 use crate::core::http::{HttpRequest, Method};
 
 /// The common parameters of the list endpoints (`page_size`, `page_token`, `sort_by`, `filter`,
@@ -322,10 +323,7 @@ impl ApiCall {
                     v1::filter(resource, &mut object);
                 }
                 // Encoded once here and again by `with_query` (REPORT §4).
-                push(
-                    "filter",
-                    &encode_uri_component(&crate::core::http::json_text(&object)),
-                );
+                push("filter", &encode_uri_component(&json_text(&object)));
             }
         }
         Ok(())

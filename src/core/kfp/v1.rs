@@ -14,6 +14,7 @@
 use serde_json::{json, Map, Value};
 
 use super::endpoint::Resource;
+use crate::core::http::json_text;
 
 /// A mutable JSON value, as the normaliser needs it. Getters return handles (JS) or copies
 /// (serde_json); every change is written back with [`JsonNode::set`].
@@ -304,10 +305,7 @@ pub fn request_body(resource: Resource, body: &Value) -> Value {
                 }
                 other => other.clone(),
             };
-            spec.insert(
-                "pipeline_manifest".into(),
-                Value::String(crate::core::http::json_text(&ir)),
-            );
+            spec.insert("pipeline_manifest".into(), Value::String(json_text(&ir)));
         }
         if let Some(config) = b.remove("runtime_config") {
             spec.insert("runtime_config".into(), config);
